@@ -1,0 +1,57 @@
+"""Run every benchmark and print a table plus one JSON line per figure.
+
+.venv/bin/python -m benchmarks.run            # all figures (about 10 minutes; needs Xvfb, trayer)
+.venv/bin/python -m benchmarks.run core popup # only the named groups
+.venv/bin/python -m benchmarks.run --quick    # fewer rings and starts, 10 s of idle CPU
+
+Groups: core (throughput, journal at 1M calls), journal_ui, popup (ring to pop-up and to
+customer), stall (GUI during a burst), memory (start-up, RSS, growth), idle (CPU).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+from benchmarks.common import Figure, print_figures
+
+GROUPS: dict[str, Callable[[], list[Figure]]] = {}
+
+
+def _register(quick: bool) -> None:
+    from benchmarks import bench_core, bench_desktop, bench_journal_ui, bench_process
+
+    GROUPS["core"] = lambda: (
+        bench_core.bench_throughput()
+        + bench_core.bench_throughput_with_outbox()
+        + bench_core.bench_journal()
+    )
+    GROUPS["journal_ui"] = bench_journal_ui.bench_journal_ui
+    GROUPS["popup"] = lambda: bench_desktop.bench_popup(50 if quick else bench_desktop.RINGS)
+    GROUPS["stall"] = bench_desktop.bench_stall
+    GROUPS["memory"] = lambda: (
+        bench_process.bench_startup_and_memory(1 if quick else bench_process.STARTS)
+        + bench_desktop.bench_memory_growth(2_000 if quick else 10_000)
+    )
+    GROUPS["idle"] = lambda: bench_process.bench_idle_cpu(10.0 if quick else 60.0)
+
+
+def main(argv: list[str]) -> int:
+    quick = "--quick" in argv
+    argv = [arg for arg in argv if arg != "--quick"]
+    _register(quick)
+    wanted = argv or list(GROUPS)
+    unknown = [name for name in wanted if name not in GROUPS]
+    if unknown:
+        print(f"unknown benchmark group(s) {unknown}; choose from {list(GROUPS)}", file=sys.stderr)
+        return 2
+    figures: list[Figure] = []
+    for name in wanted:
+        print(f"running {name} ...", file=sys.stderr, flush=True)
+        figures += GROUPS[name]()
+    print_figures(figures)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

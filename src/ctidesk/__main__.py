@@ -1,0 +1,3 @@
+from ctidesk.cli import main
+
+raise SystemExit(main())

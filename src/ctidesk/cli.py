@@ -1,0 +1,191 @@
+"""Command line: `ctidesk` starts the tray; subcommands run headless tasks.
+
+Every failure the user can fix is one line on stderr and a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from ctidesk import __version__
+from ctidesk.config.errors import SettingsError
+from ctidesk.config.secrets import SecretName, SecretStoreUnavailable
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a mistake in one actionable line instead of usage plus error."""
+
+    def error(self, message: str) -> NoReturn:
+        if "invalid choice" in message:
+            bad = message.split("invalid choice: ", 1)[1].split(" ", 1)[0]
+            message = f"unknown command {bad}; run `ctidesk --help` for the list of commands"
+        else:
+            message = f"{message}; run `{self.prog} --help` for usage"
+        self.exit(2, f"ctidesk: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ctidesk",
+        description="Caller pop-ups and phone control for support agents.",
+        epilog="A tel:, callto: or sip: link in place of COMMAND is dialled, as by `ctidesk dial`.",
+    )
+    parser.add_argument("--version", action="version", version=f"ctidesk {__version__}")
+    parser.add_argument("--config", type=Path, help="settings file to use instead of the default")
+    parser.add_argument("--demo", action="store_true", help="run on the embedded simulators")
+    parser.add_argument("--self-check", action="store_true", help="check the installation, exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    doctor = commands.add_parser("doctor", help="check phone, Zammad and NFON and say what to fix")
+    doctor.set_defaults(handler=_doctor)
+
+    secret = commands.add_parser(
+        "secret", help="store or remove a password or token in the keyring"
+    )
+    secret.add_argument("action", choices=["set", "delete", "status"])
+    secret.add_argument("name", nargs="?", choices=[n.value for n in SecretName])
+    secret.set_defaults(handler=_secret)
+
+    paths = commands.add_parser("paths", help="print where settings, journal and logs are kept")
+    paths.set_defaults(handler=_paths)
+
+    for register in _EXTRA_COMMANDS:
+        register(commands)
+    return parser
+
+
+def _register_extra() -> list[Callable[[argparse._SubParsersAction[_Parser]], None]]:
+    """Commands contributed by the client and GUI layers (kept in one list, in order)."""
+    from ctidesk import commands
+
+    return list(commands.REGISTRARS)
+
+
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = []
+
+
+def dial_link_argv(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
+    """``ctidesk tel:+4930123`` as the desktop entry (``Exec=ctidesk %u``) or a browser runs it,
+    rewritten to ``ctidesk dial --start tel:+4930123`` (a clicked link starts ctidesk when it is
+    not running yet); leading global options (``--config PATH``) stay in front. Any other
+    command line comes back unchanged."""
+    from ctidesk.gui.uri import is_dial_uri  # pure string functions, no Qt
+
+    takes_value = {
+        option
+        for action in parser._actions
+        if action.option_strings and action.nargs != 0
+        for option in action.option_strings
+    }
+    args = list(argv)
+    index = 0
+    while index < len(args):
+        token = args[index]
+        if token == "--":
+            if index + 1 < len(args) and is_dial_uri(args[index + 1]):
+                return [*args[:index], "dial", "--start", args[index + 1], *args[index + 2 :]]
+            return args
+        if not token.startswith("-") or token == "-":
+            if is_dial_uri(token):
+                return [*args[:index], "dial", "--start", token, *args[index + 1 :]]
+            return args
+        if "=" not in token and _names_option(token, takes_value):
+            index += 1  # skip the option's value
+        index += 1
+    return args
+
+
+def _names_option(token: str, options: set[str]) -> bool:
+    """Whether ``token`` is one of ``options`` or an unambiguous abbreviation argparse accepts."""
+    if token in options:
+        return True
+    return token.startswith("--") and any(o.startswith(token) for o in options if len(token) > 2)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _EXTRA_COMMANDS[:] = _register_extra()
+    parser = build_parser()
+    argv = dial_link_argv(sys.argv[1:] if argv is None else argv, parser)
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    try:
+        if args.self_check:
+            from ctidesk.selfcheck import run_self_check
+
+            return run_self_check()
+        if handler is None:
+            from ctidesk.commands import run_desktop
+
+            return run_desktop(args)
+        return handler(args)
+    except SettingsError as exc:
+        print(f"ctidesk: bad settings: {exc}", file=sys.stderr)
+        return 2
+    except SecretStoreUnavailable as exc:
+        print(f"ctidesk: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from ctidesk.app import open_context
+    from ctidesk.doctor import Status, default_checks, format_table, run_checks
+
+    context = open_context(args.config)
+    results = asyncio.run(run_checks(context, default_checks()))
+    print(format_table(results))
+    return 1 if any(r.status is Status.PROBLEM for r in results) else 0
+
+
+def _secret(args: argparse.Namespace) -> int:
+    from ctidesk.app import open_context
+
+    if args.action != "status" and not args.name:
+        print(
+            f"ctidesk: name which secret to {args.action}, "
+            "e.g. `ctidesk secret set phone_passcode`",
+            file=sys.stderr,
+        )
+        return 2
+    context = open_context(args.config, require_keyring=args.action != "status")
+    if args.action == "status":
+        for name in SecretName:
+            value = context.secrets.get(name)
+            print(f"{name.value:<20} {'set' if value else 'not set'}")
+        return 0
+    name = SecretName(args.name)
+    if args.action == "delete":
+        context.secrets.delete(name)
+        print(f"{name.value} removed from the keyring")
+        return 0
+    value = (
+        sys.stdin.readline().rstrip("\n")
+        if not sys.stdin.isatty()
+        else getpass.getpass(f"{name.value}: ")
+    )
+    if not value:
+        print("ctidesk: nothing entered; the secret was not changed", file=sys.stderr)
+        return 2
+    context.secrets.set(name, value)
+    print(f"{name.value} stored in the OS keyring")
+    return 0
+
+
+def _paths(args: argparse.Namespace) -> int:
+    from ctidesk.config.paths import AppPaths
+
+    paths = AppPaths.default()
+    print(f"settings  {args.config or paths.settings_file}")
+    print(f"journal   {paths.journal_file}")
+    print(f"outbox    {paths.outbox_file}")
+    print(f"log       {paths.log_file}")
+    return 0

@@ -1,0 +1,1 @@
+"""One client per external system (Grandstream phone, Zammad, NFON). No Qt."""

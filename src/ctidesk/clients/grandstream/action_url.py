@@ -1,0 +1,408 @@
+"""Action URL listener: the phone's instant call events, received on the agent's PC.
+
+Phones send a plain GET that standard HTTP servers reject: display names arrive with raw spaces in
+the request line, ``+`` of E.164 numbers unencoded, unfilled variables as literal ``$remote``.
+So this is a small asyncio server with its own parser (`parse_request`, a plain function over
+bytes, fuzzed in the tests). Only the configured phone's address and the per-install token in the
+path are accepted; everything else gets a 403 and is logged, and nothing is invented from it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import ipaddress
+import logging
+import socket
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from ctidesk.core.calls import CallEvent, Direction, EndCause, EventKind, EventSource
+from ctidesk.core.numbers import parse_number
+
+log = logging.getLogger(__name__)
+
+MAX_HEAD_BYTES = 8192
+MAX_ACTION_URL_LENGTH = 256
+READ_SECONDS = 3.0
+PATH_PREFIX = "gs"
+
+# Phone event name (as in the phone's web page and the simulator) -> short code in our path.
+EVENT_CODES: dict[str, str] = {
+    "incoming_call": "in",
+    "outgoing_call": "out",
+    "established_call": "up",
+    "terminated_call": "end",
+    "missed_call": "miss",
+    "rejected_call": "rej",
+    "hold_call": "hold",
+    "unhold_call": "unhold",
+    "open_dnd": "dndon",
+    "close_dnd": "dndoff",
+}
+# P-values of those events in the phone's configuration (contract 5.1), for writing them.
+EVENT_PVALUES: dict[str, str] = {
+    "incoming_call": "8310",
+    "outgoing_call": "8311",
+    "missed_call": "8312",
+    "established_call": "8313",
+    "terminated_call": "8314",
+    "rejected_call": "8315",
+    "open_dnd": "8316",
+    "close_dnd": "8317",
+    "hold_call": "8324",
+    "unhold_call": "8325",
+}
+# Short keys keep the stored URL far below the 256 characters a WP826 keeps; the display name
+# goes last because it may carry raw spaces and even ``&``.
+QUERY_TEMPLATE = "m=$mac&r=$remote&l=$local&u=$active_user&c=$call-id&n=$display_remote"
+
+_CALL_KINDS: dict[str, tuple[EventKind, Direction, EndCause | None]] = {
+    "in": (EventKind.RINGING, Direction.INBOUND, None),
+    "out": (EventKind.DIALING, Direction.OUTBOUND, None),
+    "up": (EventKind.ANSWERED, Direction.UNKNOWN, None),
+    "end": (EventKind.ENDED, Direction.UNKNOWN, None),
+    "miss": (EventKind.ENDED, Direction.INBOUND, EndCause.MISSED),
+    "rej": (EventKind.ENDED, Direction.INBOUND, EndCause.REJECTED),
+    "hold": (EventKind.HELD, Direction.UNKNOWN, None),
+    "unhold": (EventKind.RESUMED, Direction.UNKNOWN, None),
+}
+_DND_CODES = {"dndon": True, "dndoff": False}
+
+
+@dataclass(frozen=True)
+class RawRequest:
+    """The request line as a phone sent it, split tolerantly."""
+
+    method: str
+    target: str
+    version: str
+    path: str
+    params: dict[str, str] = field(default_factory=dict)
+
+
+def _clean(value: str) -> str:
+    """Percent-decode without turning ``+`` into a space; ``$name`` means the phone had none."""
+    decoded = unquote(value, errors="replace").strip()
+    return "" if decoded.startswith("$") else decoded
+
+
+def parse_params(text: str) -> dict[str, str]:
+    """``k=v&k2=v2`` split on ``&`` and the first ``=``; a piece without ``=`` belongs to the
+    previous value (a raw ``&`` inside a display name)."""
+    params: dict[str, str] = {}
+    raw: dict[str, str] = {}
+    last: str | None = None
+    for piece in text.split("&"):
+        if "=" in piece:
+            key, _, value = piece.partition("=")
+            key = unquote(key, errors="replace").strip()
+            if not key:
+                continue
+            raw[key] = value
+            last = key
+        elif last is not None:
+            raw[last] += "&" + piece
+    for key, value in raw.items():
+        params[key] = _clean(value)
+    return params
+
+
+def split_target(target: str) -> tuple[str, dict[str, str]]:
+    """Path and parameters of ``/path?k=v`` or Grandstream's ``/path/k=v`` form."""
+    if "://" in target[:10]:
+        after = target.split("://", 1)[1]
+        slash = after.find("/")
+        target = after[slash:] if slash >= 0 else "/"
+    if "?" in target:
+        path, _, query = target.partition("?")
+        return path, parse_params(query)
+    segments = target.split("/")
+    for index, segment in enumerate(segments):
+        if "=" in segment:
+            path = "/".join(segments[:index]) or "/"
+            return path, parse_params("/".join(segments[index:]))
+    return target, {}
+
+
+def parse_request(data: bytes) -> RawRequest | None:
+    """The request line of an HTTP request head; None when it is not one. Never raises.
+
+    The method is everything up to the first space, the version everything after the last, and
+    the target what lies between, raw spaces included.
+    """
+    first, _, _ = data.partition(b"\n")
+    line = first.rstrip(b"\r").decode("utf-8", errors="replace").strip()
+    if " " not in line:
+        return None
+    method, _, rest = line.partition(" ")
+    target, _, version = rest.rpartition(" ")
+    if not method.isalpha() or not version.upper().startswith("HTTP/"):
+        return None
+    target = target.strip()
+    if not target:
+        return None
+    path, params = split_target(target)
+    return RawRequest(
+        method=method.upper(), target=target, version=version, path=path, params=params
+    )
+
+
+@dataclass(frozen=True)
+class ActionHit:
+    """One accepted Action URL: its event code and what the phone filled in."""
+
+    code: str
+    params: dict[str, str]
+
+
+def match_action(request: RawRequest, token: str) -> ActionHit | None:
+    """The event of a request whose path is ``/gs/<token>/<code>``; None for anything else."""
+    if request.method not in ("GET", "POST") or not token:
+        return None
+    parts = [p for p in request.path.split("/") if p]
+    if len(parts) != 3 or parts[0] != PATH_PREFIX:
+        return None
+    if not hmac.compare_digest(parts[1].encode(), token.encode()):
+        return None
+    code = parts[2]
+    if code not in _CALL_KINDS and code not in _DND_CODES:
+        return None
+    return ActionHit(code=code, params=dict(request.params))
+
+
+def hit_to_event(hit: ActionHit, default_region: str = "DE") -> CallEvent | None:
+    """The `CallEvent` an Action URL stands for; None for DND and non-call events."""
+    spec = _CALL_KINDS.get(hit.code)
+    if spec is None:
+        return None
+    kind, direction, cause = spec
+    number = hit.params.get("r", "")
+    name = hit.params.get("n", "")
+    local = hit.params.get("l", "")
+    return CallEvent(
+        source=EventSource.PHONE,
+        kind=kind,
+        remote=parse_number(number, default_region),
+        direction=direction,
+        source_call_id=hit.params.get("c") or None,
+        local=parse_number(local, default_region) if local else None,
+        remote_name=name if name and name != number else None,
+        account=hit.params.get("u") or None,
+        cause=cause,
+    )
+
+
+def hit_to_dnd(hit: ActionHit) -> bool | None:
+    return _DND_CODES.get(hit.code)
+
+
+def normalize_mac(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch in "0123456789abcdef")
+
+
+def build_action_urls(
+    public_host: str, port: int, token: str, *, with_scheme: bool = True
+) -> dict[str, str]:
+    """Event name → the exact URL to paste into the phone's Action URL field."""
+    host = (
+        f"[{public_host}]"
+        if ":" in public_host and not public_host.startswith("[")
+        else public_host
+    )
+    scheme = "http://" if with_scheme else ""
+    urls = {
+        event: f"{scheme}{host}:{port}/{PATH_PREFIX}/{token}/{code}?{QUERY_TEMPLATE}"
+        for event, code in EVENT_CODES.items()
+    }
+    too_long = [event for event, url in urls.items() if len(url) > MAX_ACTION_URL_LENGTH]
+    if too_long:
+        raise ValueError(
+            f"the Action URLs would be longer than {MAX_ACTION_URL_LENGTH} characters, which "
+            "phones silently drop; use a shorter host name or the PC's IP address"
+        )
+    return urls
+
+
+def _ip(text: str) -> str:
+    try:
+        address = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return text.lower()
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
+_RESPONSES = {
+    200: b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n"
+    b"Connection: close\r\n\r\nOK",
+    400: b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    403: b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+}
+
+
+class ActionUrlListener:
+    """Receives the phone's Action URLs and hands each call event to ``on_event``.
+
+    ``on_event`` and ``on_dnd`` run synchronously on the event loop after the reply is written;
+    an exception in them is logged, never returned to the phone.
+    """
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        allowed_hosts: Collection[str],
+        on_event: Callable[[CallEvent], object],
+        default_region: str = "DE",
+        on_dnd: Callable[[bool], None] | None = None,
+        mac: str | None = None,
+    ) -> None:
+        if len(token) < 8:
+            raise ValueError("the Action URL token must be at least 8 characters")
+        self._token = token
+        self._allowed_names = [h.strip() for h in allowed_hosts if h.strip()]
+        self._allowed: set[str] = set()
+        self._on_event = on_event
+        self._on_dnd = on_dnd
+        self._region = default_region
+        self._mac = normalize_mac(mac) if mac else ""
+        self._server: asyncio.Server | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
+        self._handlers: set[asyncio.Task[Any]] = set()
+        self.rejected = 0
+        self.accepted = 0
+
+    def action_urls(self, public_host: str, port: int) -> dict[str, str]:
+        return build_action_urls(public_host, port, self._token)
+
+    async def start(self, host: str, port: int) -> tuple[str, int]:
+        """Listen; returns the bound address (port 0 picks a free port)."""
+        self._allowed = await self._resolve_allowed()
+        if not self._allowed:
+            log.warning("Action URL listener allows no phone address; every request gets 403")
+        self._server = await asyncio.start_server(self._handle, host, port, limit=MAX_HEAD_BYTES)
+        bound = self._server.sockets[0].getsockname()
+        log.info("Action URL listener on %s:%s", bound[0], bound[1])
+        return str(bound[0]), int(bound[1])
+
+    async def stop(self) -> None:
+        """Stop listening and close every open connection, including one accepted just now
+        whose handler has not run yet (a closed server leaves those open)."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.close()
+        await asyncio.sleep(0)
+        for writer in list(self._writers):
+            writer.close()
+        handlers = list(self._handlers)
+        if handlers:
+            await asyncio.wait(handlers, timeout=READ_SECONDS)
+        await server.wait_closed()
+
+    async def _resolve_allowed(self) -> set[str]:
+        loop = asyncio.get_running_loop()
+        allowed: set[str] = set()
+        for name in self._allowed_names:
+            host = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+            host = host.strip("[]")
+            try:
+                ipaddress.ip_address(host.split("%", 1)[0])
+                allowed.add(_ip(host))
+                continue
+            except ValueError:
+                pass
+            try:
+                infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+            except OSError as exc:
+                log.warning("cannot resolve the phone address %r for the listener: %s", host, exc)
+                continue
+            allowed.update(_ip(str(info[4][0])) for info in infos)
+        return allowed
+
+    async def _read_head(self, reader: asyncio.StreamReader) -> bytes:
+        data = b""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(READ_SECONDS):
+                while b"\r\n\r\n" not in data and b"\n\n" not in data:
+                    chunk = await reader.read(1024)
+                    if not chunk:
+                        break
+                    data += chunk
+                    if len(data) >= MAX_HEAD_BYTES:
+                        break
+        return data
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._handlers.add(handler)
+            handler.add_done_callback(self._handlers.discard)
+        if self._server is None:
+            writer.close()
+            return
+        self._writers.add(writer)
+        try:
+            peer = writer.get_extra_info("peername")
+            peer_host = _ip(str(peer[0])) if peer else ""
+            data = await self._read_head(reader)
+            status, hit = self.decide(peer_host, data)
+            writer.write(_RESPONSES[status])
+            if hit is not None:
+                self._deliver(hit)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(READ_SECONDS):
+                    await writer.drain()
+        except (ConnectionError, OSError) as exc:
+            log.debug("Action URL connection failed: %s", exc)
+        except Exception:
+            log.exception("Action URL request could not be handled")
+        finally:
+            self._writers.discard(writer)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+    def decide(self, peer_host: str, data: bytes) -> tuple[int, ActionHit | None]:
+        """The reply status for one request head and the accepted hit, if any. Never raises."""
+        request = parse_request(data)
+        if request is None:
+            log.info("Action URL listener: unreadable request from %s (400)", peer_host)
+            return 400, None
+        if peer_host not in self._allowed:
+            self.rejected += 1
+            log.warning(
+                "Action URL request from %s refused (403): not the configured phone", peer_host
+            )
+            return 403, None
+        hit = match_action(request, self._token)
+        if hit is None:
+            self.rejected += 1
+            log.warning("Action URL request from %s refused (403): wrong path or token", peer_host)
+            return 403, None
+        if self._mac and normalize_mac(hit.params.get("m", "")) != self._mac:
+            self.rejected += 1
+            log.warning("Action URL request from %s refused (403): other phone's MAC", peer_host)
+            return 403, None
+        self.accepted += 1
+        return 200, hit
+
+    def _deliver(self, hit: ActionHit) -> None:
+        dnd = hit_to_dnd(hit)
+        try:
+            if dnd is not None:
+                log.info("phone reports Do Not Disturb %s", "on" if dnd else "off")
+                if self._on_dnd is not None:
+                    self._on_dnd(dnd)
+                return
+            event = hit_to_event(hit, self._region)
+            if event is not None:
+                log.info("phone event %s (%s)", event.kind.value, hit.code)
+                self._on_event(event)
+        except Exception:
+            log.exception("handling the phone's %s event failed", hit.code)

@@ -1,0 +1,93 @@
+"""NFON: Login with NFON (OAuth PKCE), the Call History API with its live stream, the CTI API.
+
+`build_nfon_services` is what the composition root calls: it only constructs objects; the
+caller owns the shared `httpx.AsyncClient` and starts the long-running watchers as tasks.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+
+from ctidesk.clients.nfon.cti import CtiClient, CtiSession
+from ctidesk.clients.nfon.history import CallHistoryClient
+from ctidesk.clients.nfon.oauth import TokenManager
+from ctidesk.clients.nfon.stream import HistoryStream, RecordCallback, StreamStatus
+from ctidesk.config.secrets import SecretName, SecretStore
+from ctidesk.config.settings import Settings
+
+__all__ = [
+    "CallHistoryClient",
+    "CtiClient",
+    "CtiSession",
+    "HistoryStream",
+    "NfonServices",
+    "TokenManager",
+    "build_nfon_services",
+]
+
+
+@dataclass
+class NfonServices:
+    tokens: TokenManager
+    history: CallHistoryClient
+    stream: HistoryStream | None
+    cti: CtiClient | None
+
+
+def build_nfon_services(
+    settings: Settings,
+    http: httpx.AsyncClient,
+    secrets: SecretStore,
+    *,
+    on_record: RecordCallback | None = None,
+    on_stream_status: Callable[[StreamStatus, str], None] | None = None,
+    open_browser: Callable[[str], object] = webbrowser.open,
+    on_new_secret: Callable[[str], None] | None = None,
+) -> NfonServices:
+    """Token manager and history client always; the stream when `on_record` is given; the CTI
+    client only when `[nfon] cti_enabled` (its credentials see the whole company's calls)."""
+    nfon = settings.nfon
+    tokens = TokenManager(
+        nfon, http, secrets, open_browser=open_browser, on_new_secret=on_new_secret
+    )
+    history = CallHistoryClient(
+        http,
+        nfon.call_history_url,
+        tokens,
+        customer=nfon.customer,
+        time_unit=nfon.history_time_unit,
+    )
+    stream = None
+    if on_record is not None:
+        stream = HistoryStream(
+            history,
+            on_record,
+            page_size=nfon.history_page_size,
+            overlap=timedelta(seconds=nfon.history_backfill_overlap_seconds),
+            on_status=on_stream_status,
+        )
+    cti = None
+    if nfon.cti_enabled:
+        session = CtiSession(
+            http,
+            nfon.cti_url,
+            nfon.cti_username,
+            lambda: secrets.get(SecretName.NFON_CTI_PASSWORD),
+            customer=nfon.customer,
+            renew_seconds=nfon.cti_renew_seconds,
+            on_new_secret=on_new_secret,
+        )
+        cti = CtiClient(
+            http,
+            nfon.cti_url,
+            session,
+            customer=nfon.customer,
+            own_extension=nfon.extension,
+            default_region=settings.dialing.default_region,
+        )
+    return NfonServices(tokens=tokens, history=history, stream=stream, cti=cti)

@@ -1,0 +1,85 @@
+"""`ctidesk bridge`: the headless call bridge (no tray): phone events to the journal and Zammad.
+
+For a PC without a desktop session, or to run ctidesk as a service: the same clients as the tray
+app, built by the composition root. It prints where it listens and the phone's Action URLs once
+it is ready, a line whenever a system's state changes, and stops cleanly on Ctrl+C or SIGTERM
+(undelivered Zammad events stay in the outbox for the next start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+from typing import Any
+
+from ctidesk.core.ports import SystemStatus
+
+READY_LINE = "ctidesk bridge ready"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "bridge",
+        help="run headless: phone events to the call journal and Zammad, until Ctrl+C",
+    )
+    parser.set_defaults(handler=run_bridge)
+
+
+def run_bridge(args: argparse.Namespace) -> int:
+    from ctidesk.app import open_context
+
+    context = open_context(args.config, log_to_stderr=True)
+    return asyncio.run(_serve(context))
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)
+
+
+async def _serve(context: Any) -> int:
+    from ctidesk.app import build_core, start_network
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(number, stop.set)
+    shown: dict[str, SystemStatus] = {}
+
+    def on_status(status: SystemStatus) -> None:
+        if shown.get(status.system) == status:
+            return
+        shown[status.system] = status
+        detail = f": {status.detail}" if status.detail else ""
+        _say(f"{status.system}: {status.state.value}{detail}")
+
+    core = build_core(context)
+    try:
+        network = await start_network(context, core, on_status=on_status, open_browser=_no_browser)
+    except Exception as exc:
+        await core.close()
+        print(f"ctidesk: the bridge could not start: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if network.listen_address is not None:
+            host, port = network.listen_address
+            _say(f"listening for the phone's Action URLs on {host}:{port}")
+        for event, url in network.action_urls.items():
+            _say(f"action url {event}: {url}")
+        if network.nfon is not None and not network.nfon.signed_in:
+            _say("nfon: signed out; run `ctidesk login` to stream the call history")
+        _say(READY_LINE)
+        await stop.wait()
+        _say("stopping")
+    finally:
+        await network.close()
+        await core.close()
+    return 0
+
+
+def _no_browser(url: str) -> bool:
+    """Headless: the login runs with `ctidesk nfon login`, never from inside the bridge."""
+    return False

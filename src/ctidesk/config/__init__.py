@@ -1,0 +1,1 @@
+"""Settings, secrets, paths and logging. No Qt."""

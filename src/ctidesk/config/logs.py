@@ -1,0 +1,148 @@
+"""Logging to a rotating file with secrets redacted, and a crash handler for the rest."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.handlers
+import re
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+_PATTERNS = [
+    (
+        re.compile(
+            r"(?i)((?:passcode|password|passwd|token|secret|access_token|refresh_token|code_verifier|code|sid)=)[^&\s\"']+"
+        ),
+        r"\1***",
+    ),
+    (
+        re.compile(
+            r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?(?:bearer|token token=|basic)?\s*)[^\s'\",]+"
+        ),
+        r"\1***",
+    ),
+    (re.compile(r"(/api/v1/cti/)[^/\s?\"']+"), r"\1***"),
+    (re.compile(r"(/ctidesk/ua/)[^/\s?\"']+"), r"\1***"),
+    (
+        re.compile(
+            r"(?i)(\"(?:access[-_]token|refresh[-_]token|id_token|password|passcode)\"\s*:\s*\")[^\"]+"
+        ),
+        r"\1***",
+    ),
+]
+
+
+class Redactor:
+    """Removes secrets from text: known values verbatim, plus anything shaped like a credential."""
+
+    def __init__(self) -> None:
+        self._values: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, *values: str | None) -> None:
+        with self._lock:
+            self._values.update(v for v in values if v and len(v) >= 4)
+
+    def __call__(self, text: str) -> str:
+        with self._lock:
+            values = sorted(self._values, key=len, reverse=True)
+        for value in values:
+            if value in text:
+                text = text.replace(value, "***")
+        for pattern, replacement in _PATTERNS:
+            text = pattern.sub(replacement, text)
+        return text
+
+
+class RedactingFormatter(logging.Formatter):
+    def __init__(self, redactor: Redactor, fmt: str) -> None:
+        super().__init__(fmt)
+        self._redactor = redactor
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._redactor(super().format(record))
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
+
+
+def setup_logging(
+    redactor: Redactor, log_file: Path | None, level: str = "INFO", to_stderr: bool = False
+) -> list[logging.Handler]:
+    """Install redacting handlers on the root logger; returns them so callers can remove them."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    handlers: list[logging.Handler] = []
+    if log_file is not None:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(
+            logging.handlers.RotatingFileHandler(
+                log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+            )
+        )
+    if to_stderr:
+        handlers.append(logging.StreamHandler(sys.stderr))
+    for handler in handlers:
+        handler.setFormatter(RedactingFormatter(redactor, LOG_FORMAT))
+        root.addHandler(handler)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    return handlers
+
+
+ErrorSink = Callable[[str], None]
+
+
+class CrashHandler:
+    """Logs every unhandled error (threads, asyncio tasks, Qt slots via sys.excepthook).
+
+    ``sink`` receives a one-line summary for the user (the tray status shows it); the app never
+    dies silently.
+    """
+
+    def __init__(self, sink: ErrorSink | None = None) -> None:
+        self._sink = sink
+        self._log = logging.getLogger("ctidesk.crash")
+
+    def install(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
+        sys.excepthook = self._excepthook
+        threading.excepthook = self._thread_hook
+        if loop is not None:
+            loop.set_exception_handler(self._asyncio_hook)
+
+    def report(self, summary: str, exc_info: Any = None) -> None:
+        self._log.error("unhandled error: %s", summary, exc_info=exc_info)
+        if self._sink is not None:
+            try:
+                self._sink(summary)
+            except Exception:
+                self._log.exception("error sink failed")
+
+    def _excepthook(
+        self, kind: type[BaseException], value: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        self.report(f"{kind.__name__}: {value}", (kind, value, tb))
+
+    def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        self.report(
+            f"{args.exc_type.__name__}: {args.exc_value}",
+            (args.exc_type, args.exc_value, args.exc_traceback),
+        )
+
+    def _asyncio_hook(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        exc = context.get("exception")
+        message = context.get("message", "error in a background task")
+        if exc is not None:
+            self.report(f"{type(exc).__name__}: {exc}", (type(exc), exc, exc.__traceback__))
+        else:
+            self.report(str(message))

@@ -1,0 +1,1 @@
+"""The call domain: events, calls, the tracker, the journal. Pure Python, no Qt, no network."""

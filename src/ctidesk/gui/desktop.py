@@ -1,0 +1,582 @@
+"""The desktop assembled: bridge, tray, pop-ups, dialer, settings, single instance, hotkey, the
+records windows (call journal, call lists, team), event actions, the ringer and the language.
+
+Built by `gui.main.run` (and the tests) from a `Context` and a `Core`; the network side is
+attached later with `attach`, so the tray can show before anything slow happens. The records
+windows open before that too; what they need from the network (Zammad, NFON) is plugged in when
+it arrives. Saved settings reach the event actions, the ringer and the language at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, qVersion
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+
+from ctidesk.app import Context, Core, Network
+from ctidesk.config.secrets import SecretName, SecretStore
+from ctidesk.config.settings import RingtoneSettings, Settings
+from ctidesk.core.call_lists import CallListStore
+from ctidesk.core.calls import CallChanged
+from ctidesk.core.event_actions import EventActionConfig, EventActions, TemplateError
+from ctidesk.core.journal_reader import JournalReader
+from ctidesk.core.ports import CallerInfo, CallerLookup, PhoneControl
+from ctidesk.core.ringtones import RingKind
+from ctidesk.gui.bridge import DesktopBridge
+from ctidesk.gui.call_list_window import CallListWindow
+from ctidesk.gui.diagnostics import diagnostics_report
+from ctidesk.gui.dial_messages import translated
+from ctidesk.gui.dialer import DialConfirmation, DialerWindow, DialHistory
+from ctidesk.gui.dialing import DialPlan, NothingToDial, plan_dial
+from ctidesk.gui.hotkey import HotkeyError, SelectionReader, X11GlobalHotkey, global_hotkey
+from ctidesk.gui.i18n import Translations
+from ctidesk.gui.journal_window import JournalWindow, RemoteAction, nfon_delete, zammad_mark_done
+from ctidesk.gui.popup import PopupStack
+from ctidesk.gui.ports import Dialler, NfonAccount, StatusProbe, UrlOpener
+from ctidesk.gui.ringer import Ringer, RingtoneConfig, SoundPlayer, SystemSoundPlayer
+from ctidesk.gui.settings_dialog import ActionUrls, SettingsDialog
+from ctidesk.gui.single_instance import InstanceReply, InstanceRequest, InstanceServer
+from ctidesk.gui.tray import TrayActions, TrayController, copy_to_clipboard
+
+if TYPE_CHECKING:
+    from ctidesk.clients.nfon.cti import CtiClient
+    from ctidesk.gui.team_window import TeamWindow
+
+log = logging.getLogger(__name__)
+
+Closer = Callable[[], Awaitable[None] | None]
+CALL_LISTS_FILE = "call_lists.sqlite3"
+CONNECTION_SECTIONS = ("phone", "zammad", "nfon", "dialing")
+"""Settings sections the network side is built from; the others apply without reconnecting."""
+CONNECTION_SECRETS = (
+    SecretName.PHONE_PASSCODE,
+    SecretName.ZAMMAD_CTI_URL,
+    SecretName.ZAMMAD_API_TOKEN,
+    SecretName.NFON_CTI_PASSWORD,
+)
+"""The secrets the agent edits in Settings (NFON's refresh token and the Action URL token are
+ctidesk's own and change while it runs)."""
+
+
+def ringtone_config(settings: RingtoneSettings) -> RingtoneConfig:
+    """The ringer's view of the ``[ringtones]`` settings (empty file names: built-in tones)."""
+    files = {
+        RingKind.INTERNAL: settings.internal_sound,
+        RingKind.EXTERNAL: settings.external_sound,
+        RingKind.CUSTOMER: settings.customer_sound,
+    }
+    return RingtoneConfig(
+        enabled=settings.enabled,
+        volume=settings.volume,
+        sounds={kind: Path(name) for kind, name in files.items() if name.strip()},
+    )
+
+
+@dataclass
+class NetworkParts:
+    """What the network side contributes once it is up (every part optional)."""
+
+    phone: PhoneControl | None = None
+    lookup: CallerLookup | None = None
+    nfon_dialler: Dialler | None = None
+    nfon_account: NfonAccount | None = None
+    probes: list[StatusProbe] = field(default_factory=list)
+    action_urls: ActionUrls | None = None
+    simulate_call: Callable[[], None] | None = None
+    subscribe_dnd: Callable[[Callable[[bool], None]], None] | None = None
+    network: Network | None = None
+    closers: list[Closer] = field(default_factory=list)
+
+
+class Desktop(QObject):
+    """Owns every window; see the module docstring."""
+
+    def __init__(
+        self,
+        context: Context,
+        core: Core,
+        loop: asyncio.AbstractEventLoop,
+        *,
+        instance_name: str | None = None,
+        tray_available: bool | None = None,
+        opener: UrlOpener | None = None,
+        simulate_call: Callable[[], None] | None = None,
+        quit_app: Callable[[], None] | None = None,
+        enable_hotkey: bool = True,
+        translations: Translations | None = None,
+        sound_player: SoundPlayer | None = None,
+        connect: Callable[[], Awaitable[NetworkParts]] | None = None,
+        tray_icon: QSystemTrayIcon | None = None,
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.core = core
+        self._loop = loop
+        self._quit_app = quit_app or _quit_application
+        self._parts = NetworkParts()
+        self._attached = False
+        self._connect = connect
+        self._connection = ""
+        self._reconnecting: asyncio.Task[None] | None = None
+        self._team_task: object = None
+        self._confirmations: list[DialConfirmation] = []
+        self.translations = translations
+        self.bridge = DesktopBridge(core.tracker, context.settings, loop, opener=opener)
+        self.history = DialHistory(context.paths.data_dir / "dial_history.json")
+        self.dialer: DialerWindow | None = None
+        self.settings_dialog: SettingsDialog | None = None
+        self.journal_window: JournalWindow | None = None
+        self.call_list_window: CallListWindow | None = None
+        self.team_window: TeamWindow | None = None
+        self._team_followed = False
+        self._journal_reader: JournalReader | None = None
+        self._call_lists: CallListStore | None = None
+        self.event_actions = EventActions(
+            self._event_action_config(context.settings), self.bridge.open_url, expects_lookup=False
+        )
+        self.ringer = Ringer(
+            ringtone_config(context.settings.ringtones),
+            sound_player or SystemSoundPlayer(),
+            context.paths.data_dir / "cache" / "ringtones",
+            parent=self,
+        )
+        self.tray = TrayController(
+            self.bridge,
+            TrayActions(
+                open_dialer=self.open_dialer,
+                open_settings=self.open_settings,
+                show_last_caller=self.show_last_caller,
+                copy_diagnostics=self.copy_diagnostics,
+                quit=self.quit,
+                simulate_call=simulate_call,
+                open_journal=self.open_journal,
+                open_call_lists=self.open_call_lists,
+                open_team=self.open_team,
+            ),
+            tray_available=tray_available,
+            tray_icon=tray_icon,
+        )
+        self.popups = PopupStack(self.bridge, anchor=self.tray.anchor)
+        self.bridge.dial_needs_confirmation.connect(self.confirm_dial)
+        self.bridge.settings_changed.connect(self._settings_saved)
+        self.bridge.call_changed.connect(self._call_changed)
+        self.bridge.caller_info_ready.connect(self._caller_info)
+        self.server = (
+            InstanceServer(instance_name, self.handle_request, self) if instance_name else None
+        )
+        self.hotkey: X11GlobalHotkey | None = None
+        self.hotkey_problem = ""
+        self._enable_hotkey = enable_hotkey
+        clipboard = QGuiApplication.clipboard()
+        self._selection = SelectionReader(clipboard) if clipboard is not None else None
+        if context.keyring_problem:
+            self.bridge.report_error(context.keyring_problem)
+
+    def listen(self) -> bool:
+        """Become the single instance; False when another one already runs."""
+        return self.server.listen() if self.server is not None else True
+
+    def show(self) -> None:
+        """The tray first; the tracker subscription and the hotkey right after."""
+        self.tray.show()
+        self.bridge.start()
+        self.register_hotkey(self.context.settings)
+        self._connection = connection_fingerprint(self.context.settings, self.context.secrets)
+
+    def attach(self, parts: NetworkParts) -> None:
+        self._parts = parts
+        self._attached = True
+        self.bridge.attach(
+            phone=parts.phone,
+            lookup=parts.lookup,
+            nfon_dialler=parts.nfon_dialler,
+            nfon_account=parts.nfon_account,
+        )
+        if parts.subscribe_dnd is not None:
+            parts.subscribe_dnd(self.bridge.phone_reported_dnd)
+        for probe in parts.probes:
+            self.bridge.add_status_probe(probe)
+        if parts.simulate_call is not None:
+            self.tray.offer_simulated_calls(parts.simulate_call)
+        self.event_actions = EventActions(
+            self._event_action_config(self.bridge.settings),
+            self.bridge.open_url,
+            expects_lookup=self.bridge.has_lookup,
+        )
+        self.tray.offer_team(self._cti() is not None)
+        if self.journal_window is not None:
+            self._plug_journal_remote(self.journal_window)
+        if self.team_window is not None:
+            self._follow_team(self.team_window)
+        if self.settings_dialog is not None:
+            self.settings_dialog.set_action_urls(parts.action_urls)
+
+    # ------------------------------------------------------------------ calls and settings
+
+    def _call_changed(self, change: CallChanged) -> None:
+        """Bridge `call_changed`: event actions, the ringer and the open records windows."""
+        self.event_actions.on_call_changed(change)
+        self.ringer.on_call_changed(change)
+        if self.journal_window is not None:
+            self.journal_window.call_changed(change)
+        if self.call_list_window is not None:
+            self.call_list_window.call_changed(change)
+
+    def _caller_info(self, call_id: str, info: CallerInfo) -> None:
+        self.event_actions.on_caller_info(call_id, info)
+        self.ringer.on_caller_info(call_id, info)
+
+    def _event_action_config(self, settings: Settings) -> EventActionConfig:
+        try:
+            return settings.event_actions.config()
+        except TemplateError as exc:
+            self.bridge.report_error(
+                self.tr("Event actions are off: %1. Fix them in Settings.").replace("%1", str(exc))
+            )
+            return EventActionConfig()
+
+    # ------------------------------------------------------------------ records windows
+
+    def _network(self) -> Network | None:
+        return self._parts.network
+
+    def _cti(self) -> CtiClient | None:
+        network = self._network()
+        if network is None or network.nfon is None:
+            return None
+        return network.nfon.services.cti
+
+    def _remote_actions(self) -> tuple[RemoteAction | None, RemoteAction | None]:
+        network = self._network()
+        mark: RemoteAction | None = None
+        delete: RemoteAction | None = None
+        if network is not None and network.zammad is not None and network.zammad.lookup:
+            mark = zammad_mark_done(network.zammad.lookup)
+        if network is not None and network.nfon is not None:
+            delete = nfon_delete(network.nfon.services.history)
+        return mark, delete
+
+    def _plug_journal_remote(self, window: JournalWindow) -> None:
+        mark, delete = self._remote_actions()
+        window.set_remote_actions(mark, delete, connecting=not self._attached)
+
+    def open_journal(self) -> JournalWindow:
+        """The call journal (and its statistics); opened once, raised afterwards."""
+        if self.journal_window is None:
+            self.core.journal.flush()
+            self._journal_reader = JournalReader(self.context.paths.journal_file)
+            self.journal_window = JournalWindow(
+                self.core.journal,
+                self._journal_reader,
+                dial=self.bridge.dial,
+                submit=self.bridge.submit,
+            )
+            self._plug_journal_remote(self.journal_window)
+        else:
+            self.journal_window.reload()
+        _raise(self.journal_window)
+        return self.journal_window
+
+    def open_call_lists(self) -> CallListWindow:
+        if self.call_list_window is None:
+            self._call_lists = CallListStore(self.context.paths.data_dir / CALL_LISTS_FILE)
+            self.call_list_window = CallListWindow(
+                self._call_lists,
+                dial=self.bridge.dial,
+                default_region=self.bridge.settings.dialing.default_region,
+                on_error=self.bridge.report_error,
+            )
+        _raise(self.call_list_window)
+        return self.call_list_window
+
+    def open_team(self) -> TeamWindow | None:
+        """The team view; it needs NFON's CTI API (the tray offers it only then)."""
+        if self._cti() is None:
+            self.bridge.report_error(
+                self.tr("The team view needs NFON's CTI API: switch it on under Settings > NFON.")
+            )
+            return None
+        if self.team_window is None:
+            from ctidesk.gui.team_window import TeamWindow
+
+            self.team_window = TeamWindow(
+                dial=self.bridge.dial,
+                submit=self.bridge.submit,
+                own_extension=self.bridge.settings.nfon.extension,
+            )
+            self._follow_team(self.team_window)
+        _raise(self.team_window)
+        return self.team_window
+
+    def _follow_team(self, window: TeamWindow) -> None:
+        """Names once, then the CTI line-state stream for as long as this network side runs."""
+        cti = self._cti()
+        if cti is None or self._team_followed:
+            return
+        self._team_followed = True
+        window.load_directory(cti.extensions)
+        self._team_task = window.follow(cti.watch_line_states)
+
+    def register_hotkey(self, settings: Settings) -> None:
+        if self.hotkey is not None:
+            self.hotkey.unregister()
+            self.hotkey = None
+        self.hotkey_problem = ""
+        if not (self._enable_hotkey and settings.hotkey.enabled and settings.hotkey.dial_selection):
+            return
+        try:
+            self.hotkey = global_hotkey(settings.hotkey.dial_selection, self)
+        except HotkeyError as exc:
+            self.hotkey_problem = str(exc)
+            log.warning("global hotkey unavailable: %s", exc)
+            return
+        self.hotkey.activated.connect(self.dial_selection)
+
+    def dial_selection(self) -> None:
+        if self._selection is None:
+            return
+        self.bridge.submit("Dialling the selection", self._dial_selection())
+
+    async def _dial_selection(self) -> None:
+        assert self._selection is not None
+        text = await self._selection.read()
+        log.info("hotkey: dialling the selection (%d characters)", len(text))
+        self.bridge.dial(text)
+
+    def handle_request(self, request: InstanceRequest) -> InstanceReply:
+        """A later `ctidesk` start, `ctidesk dial` or a `tel:` link reached us."""
+        if request.action == "show":
+            self.tray.notify("ctidesk", self.tr("ctidesk is already running; use the tray icon."))
+            self.show_last_caller(quiet=True)
+            return InstanceReply(True, "ctidesk is already running; the tray icon is its window")
+        if request.action == "dial_selection":
+            self.dial_selection()
+            return InstanceReply(True, "dialling the selection")
+        if request.action == "dial":
+            try:
+                plan = plan_dial(request.text, self.bridge.settings.dialing.default_region)
+            except NothingToDial as exc:
+                self.bridge.report_error(translated(str(exc)))
+                return InstanceReply(False, str(exc))
+            self.bridge.dial(request.text)
+            if plan.needs_confirmation and self.bridge.settings.dialing.confirm_odd_numbers:
+                return InstanceReply(True, f"asking to confirm {plan.number.display()}")
+            return InstanceReply(True, f"dialling {plan.number.display()}")
+        return InstanceReply(False, f"unknown request {request.action!r}; update ctidesk")
+
+    def confirm_dial(self, plan: DialPlan) -> None:
+        confirmation = DialConfirmation(self.bridge, plan)
+        self._confirmations.append(confirmation)
+        confirmation.finished.connect(lambda _r, c=confirmation: self._forget_confirmation(c))
+        confirmation.show()
+        confirmation.raise_()
+        confirmation.activateWindow()
+
+    def _forget_confirmation(self, confirmation: DialConfirmation) -> None:
+        if confirmation in self._confirmations:
+            self._confirmations.remove(confirmation)
+
+    def confirmations(self) -> list[DialConfirmation]:
+        return list(self._confirmations)
+
+    def open_dialer(self, text: str = "") -> None:
+        if self.dialer is None:
+            self.dialer = DialerWindow(self.bridge, self.history)
+        self.dialer.open(text)
+
+    def open_settings(self) -> None:
+        if self.settings_dialog is None:
+            from ctidesk.gui.connection_tests import connection_testers
+
+            self.settings_dialog = SettingsDialog(
+                self.bridge,
+                self.context.settings_path,
+                self.context.secrets,
+                redactor=self.context.redactor,
+                testers=connection_testers(self.context),
+                action_urls=self._parts.action_urls,
+                start_at_login=_set_autostart,
+            )
+            self.settings_dialog.finished.connect(self._settings_closed)
+        self.settings_dialog.show()
+        self.settings_dialog.raise_()
+        self.settings_dialog.activateWindow()
+
+    def _settings_closed(self, _result: int) -> None:
+        if self.settings_dialog is not None:
+            self.settings_dialog.deleteLater()
+            self.settings_dialog = None
+
+    def _settings_saved(self, settings: Settings) -> None:
+        """Language, hotkey, event actions and ringtones change at once; connections later."""
+        self.context.settings = settings
+        if self.translations is not None:
+            self.translations.on_settings_changed(settings)
+        self.register_hotkey(settings)
+        self.event_actions.configure(self._event_action_config(settings))
+        self.ringer.configure(ringtone_config(settings.ringtones))
+        connection = connection_fingerprint(settings, self.context.secrets)
+        if connection == self._connection:
+            self.tray.notify("ctidesk", self.tr("Settings saved."))
+        elif self._connect is None or not self._attached:
+            self.tray.notify(
+                "ctidesk",
+                self.tr("Settings saved. Connection changes take effect after a restart."),
+            )
+        else:
+            self._connection = connection
+            self.reconnect()
+            self.tray.notify(
+                "ctidesk", self.tr("Settings saved. Reconnecting with the new connection settings.")
+            )
+
+    def reconnect(self) -> asyncio.Task[None]:
+        """Rebuild the network side (phone, Zammad, NFON) from the saved settings and secrets;
+        calls keep their state in the tracker and the journal meanwhile."""
+        previous = self._reconnecting
+        self._reconnecting = self._loop.create_task(self._reconnect(previous))
+        return self._reconnecting
+
+    async def _reconnect(self, previous: asyncio.Task[None] | None) -> None:
+        if previous is not None:
+            await asyncio.gather(previous, return_exceptions=True)
+        assert self._connect is not None
+        await self._detach()
+        try:
+            parts = await self._connect()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("reconnecting with the new settings failed")
+            self.bridge.report_error(
+                self.tr("Could not connect with the new settings: %1").replace("%1", str(exc))
+            )
+            return
+        self.attach(parts)
+        log.info("reconnected with the new connection settings")
+
+    async def _detach(self) -> None:
+        """Take the running network side out and close it, before the next one starts (it
+        listens on the same port and holds the same lock)."""
+        self._attached = False
+        self.bridge.detach(self.tr("reconnecting with the new settings"))
+        if isinstance(self._team_task, asyncio.Task):
+            self._team_task.cancel()
+        self._team_task = None
+        self._team_followed = False
+        parts, self._parts = self._parts, NetworkParts()
+        await _close_parts(parts)
+        self.tray.offer_team(False)
+        if self.journal_window is not None:
+            self._plug_journal_remote(self.journal_window)
+
+    def show_last_caller(self, quiet: bool = False) -> None:
+        call = self.bridge.last_caller()
+        if call is None:
+            if not quiet:
+                self.tray.notify("ctidesk", self.tr("No calls yet."))
+            return
+        self.popups.show_call(call)
+
+    def diagnostics(self) -> str:
+        report = diagnostics_report(
+            self.bridge.status,
+            self.bridge.settings,
+            self.context.secrets,
+            self.context.redactor,
+            self.context.paths.log_file,
+            qt_version=qVersion(),
+        )
+        if self.hotkey_problem:
+            report += f"\nHotkey: {self.hotkey_problem}\n"
+        return report
+
+    def copy_diagnostics(self) -> None:
+        copy_to_clipboard(self.diagnostics())
+        self.tray.notify("ctidesk", self.tr("Diagnostics copied (passwords and tokens removed)."))
+
+    def quit(self) -> None:
+        self._quit_app()
+
+    async def close(self) -> None:
+        """Stop everything this desktop started, then the network parts, newest first."""
+        if self.hotkey is not None:
+            self.hotkey.unregister()
+            self.hotkey = None
+        if self.server is not None:
+            self.server.close()
+        self.popups.close_all()
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()
+            await asyncio.gather(self._reconnecting, return_exceptions=True)
+        await self.bridge.close()
+        await _close_parts(self._parts)
+        self.tray.hide()
+        self.ringer.configure(RingtoneConfig(enabled=False))
+        for window in (self.dialer, self.settings_dialog, *self._confirmations):
+            if window is not None:
+                window.close()
+        records: tuple[QWidget | None, ...] = (
+            self.journal_window,
+            self.call_list_window,
+            self.team_window,
+        )
+        for record in records:
+            if record is not None:
+                record.close()
+                record.deleteLater()
+        self.journal_window = self.call_list_window = self.team_window = None
+        if self._journal_reader is not None:
+            self._journal_reader.close()
+            self._journal_reader = None
+        if self._call_lists is not None:
+            self._call_lists.close()
+            self._call_lists = None
+
+
+async def _close_parts(parts: NetworkParts) -> None:
+    """The network side's closers, newest first; one failing does not stop the rest."""
+    for closer in reversed(parts.closers):
+        try:
+            result = closer()
+            if result is not None:
+                await result
+        except Exception:
+            log.exception("error while closing the network side")
+
+
+def connection_fingerprint(settings: Settings, secrets: SecretStore) -> str:
+    """What the network side is built from (its settings sections and secrets), as a digest:
+    when it changes on Save, the network side is rebuilt; secrets never leave as they are."""
+    digest = hashlib.sha256()
+    for section in CONNECTION_SECTIONS:
+        digest.update(getattr(settings, section).model_dump_json().encode())
+    for name in CONNECTION_SECRETS:
+        digest.update(f"{name.value}={secrets.get(name) or ''}\n".encode())
+    return digest.hexdigest()
+
+
+def _raise(window: QWidget) -> None:
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def _quit_application() -> None:
+    app = QGuiApplication.instance()
+    if app is not None:
+        QTimer.singleShot(0, app.quit)
+
+
+def _set_autostart(enabled: bool) -> None:
+    from ctidesk.config.desktop_integration import desktop_integration
+
+    desktop_integration().set_autostart(enabled)

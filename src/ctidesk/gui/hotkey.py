@@ -1,0 +1,308 @@
+"""A global hotkey that dials the selected text.
+
+On X11 the key is grabbed on the root window through libX11 (ctypes, no extra dependency) on a
+connection of its own, watched by a `QSocketNotifier`; the selection is the PRIMARY selection,
+so the clipboard is never touched. Elsewhere the selection is copied with the system's copy
+keystroke and the user's clipboard is put back afterwards (`SelectionReader`). Wayland offers no
+global grabs to applications: there the hotkey reports why it is unavailable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import ctypes.util
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QMimeData, QObject, QSocketNotifier, Signal
+from PySide6.QtGui import QClipboard, QGuiApplication
+
+log = logging.getLogger(__name__)
+
+SHIFT_MASK = 1 << 0
+LOCK_MASK = 1 << 1
+CONTROL_MASK = 1 << 2
+MOD1_MASK = 1 << 3
+MOD2_MASK = 1 << 4
+MOD4_MASK = 1 << 6
+KEY_PRESS = 2
+GRAB_MODE_ASYNC = 1
+_IGNORED_MASKS = (0, LOCK_MASK, MOD2_MASK, LOCK_MASK | MOD2_MASK)
+_MODIFIER_MASKS = {
+    "shift": SHIFT_MASK,
+    "ctrl": CONTROL_MASK,
+    "control": CONTROL_MASK,
+    "alt": MOD1_MASK,
+    "meta": MOD4_MASK,
+    "super": MOD4_MASK,
+    "win": MOD4_MASK,
+}
+_KEYSYM_NAMES = {
+    "space": "space",
+    "return": "Return",
+    "enter": "Return",
+    "tab": "Tab",
+    "esc": "Escape",
+    "escape": "Escape",
+    "ins": "Insert",
+    "insert": "Insert",
+    "del": "Delete",
+    "delete": "Delete",
+    "home": "Home",
+    "end": "End",
+    "pgup": "Prior",
+    "pgdown": "Next",
+    "pause": "Pause",
+    "print": "Print",
+}
+COPY_WAIT_SECONDS = 0.5
+
+
+class HotkeyError(Exception):
+    """The hotkey cannot be registered; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A key combination as X11 wants it: modifier mask and keysym name."""
+
+    mask: int
+    keysym: str
+
+
+def parse_shortcut(text: str) -> Shortcut:
+    """``Meta+Shift+D`` → (Mod4|Shift, ``d``); raises `HotkeyError` for what X cannot grab."""
+    parts = [p.strip() for p in text.replace(" ", "").split("+")]
+    if text.endswith("++"):
+        parts = [*parts[:-2], "plus"]
+    if not parts or not parts[-1]:
+        raise HotkeyError(f"{text!r} is not a key combination; record one in Settings > Hotkey")
+    *modifiers, key = parts
+    mask = 0
+    for modifier in modifiers:
+        bit = _MODIFIER_MASKS.get(modifier.lower())
+        if bit is None:
+            raise HotkeyError(f"{modifier!r} in {text!r} is not a modifier key")
+        mask |= bit
+    if not mask:
+        raise HotkeyError(f"{text!r} needs a modifier (Ctrl, Alt, Shift or Meta)")
+    if len(key) == 1:
+        keysym = key.lower() if key.isalpha() else key
+    elif key.upper().startswith("F") and key[1:].isdigit():
+        keysym = key.upper()
+    else:
+        keysym = _KEYSYM_NAMES.get(key.lower(), key)
+    return Shortcut(mask=mask, keysym=keysym)
+
+
+def is_x11() -> bool:
+    platform = QGuiApplication.platformName()
+    return platform == "xcb" or (not platform and bool(os.environ.get("DISPLAY")))
+
+
+class _XKeyEvent(ctypes.Structure):
+    _fields_ = [
+        ("type", ctypes.c_int),
+        ("serial", ctypes.c_ulong),
+        ("send_event", ctypes.c_int),
+        ("display", ctypes.c_void_p),
+        ("window", ctypes.c_ulong),
+        ("root", ctypes.c_ulong),
+        ("subwindow", ctypes.c_ulong),
+        ("time", ctypes.c_ulong),
+        ("x", ctypes.c_int),
+        ("y", ctypes.c_int),
+        ("x_root", ctypes.c_int),
+        ("y_root", ctypes.c_int),
+        ("state", ctypes.c_uint),
+        ("keycode", ctypes.c_uint),
+        ("same_screen", ctypes.c_int),
+    ]
+
+
+class _XEvent(ctypes.Union):
+    _fields_ = [("type", ctypes.c_int), ("xkey", _XKeyEvent), ("pad", ctypes.c_long * 24)]
+
+
+_ERROR_HANDLER = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+
+
+def _load_xlib() -> ctypes.CDLL:
+    name = ctypes.util.find_library("X11") or "libX11.so.6"
+    try:
+        xlib = ctypes.CDLL(name)
+    except OSError as exc:
+        raise HotkeyError("libX11 is missing; install it (Debian: libx11-6)") from exc
+    xlib.XOpenDisplay.restype = ctypes.c_void_p
+    xlib.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    xlib.XDefaultRootWindow.restype = ctypes.c_ulong
+    xlib.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+    xlib.XStringToKeysym.restype = ctypes.c_ulong
+    xlib.XStringToKeysym.argtypes = [ctypes.c_char_p]
+    xlib.XKeysymToKeycode.restype = ctypes.c_ubyte
+    xlib.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+    xlib.XGrabKey.argtypes = [
+        ctypes.c_void_p,
+        ctypes.c_int,
+        ctypes.c_uint,
+        ctypes.c_ulong,
+        ctypes.c_int,
+        ctypes.c_int,
+        ctypes.c_int,
+    ]
+    xlib.XUngrabKey.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_uint, ctypes.c_ulong]
+    xlib.XPending.argtypes = [ctypes.c_void_p]
+    xlib.XNextEvent.argtypes = [ctypes.c_void_p, ctypes.POINTER(_XEvent)]
+    xlib.XConnectionNumber.argtypes = [ctypes.c_void_p]
+    xlib.XSync.argtypes = [ctypes.c_void_p, ctypes.c_int]
+    xlib.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    xlib.XSetErrorHandler.restype = ctypes.c_void_p
+    xlib.XSetErrorHandler.argtypes = [ctypes.c_void_p]
+    return xlib
+
+
+class X11GlobalHotkey(QObject):
+    """Grabs one key combination on the X11 root window; ``activated`` on every press."""
+
+    activated = Signal()
+
+    def __init__(self, shortcut: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._text = shortcut
+        self._shortcut = parse_shortcut(shortcut)
+        self._xlib: ctypes.CDLL | None = None
+        self._display: int | None = None
+        self._root = 0
+        self._keycode = 0
+        self._notifier: QSocketNotifier | None = None
+
+    def register(self) -> None:
+        """Grab the key; raises `HotkeyError` (another program has it, no display, ...)."""
+        xlib = _load_xlib()
+        display = xlib.XOpenDisplay(None)
+        if not display:
+            raise HotkeyError("cannot reach the X display for the global hotkey")
+        keysym = xlib.XStringToKeysym(self._shortcut.keysym.encode())
+        keycode = xlib.XKeysymToKeycode(display, keysym) if keysym else 0
+        if not keycode:
+            xlib.XCloseDisplay(display)
+            raise HotkeyError(f"the key of {self._text!r} is not on this keyboard; record another")
+        root = xlib.XDefaultRootWindow(display)
+        failures: list[int] = []
+
+        def on_error(_display: int, _event: int) -> int:
+            failures.append(1)
+            return 0
+
+        handler = _ERROR_HANDLER(on_error)
+        previous = xlib.XSetErrorHandler(ctypes.cast(handler, ctypes.c_void_p))
+        try:
+            for extra in _IGNORED_MASKS:
+                xlib.XGrabKey(
+                    display,
+                    keycode,
+                    self._shortcut.mask | extra,
+                    root,
+                    1,
+                    GRAB_MODE_ASYNC,
+                    GRAB_MODE_ASYNC,
+                )
+            xlib.XSync(display, 0)
+        finally:
+            xlib.XSetErrorHandler(previous)
+        if failures:
+            xlib.XCloseDisplay(display)
+            raise HotkeyError(
+                f"{self._text} is already used by another program; pick another in Settings"
+            )
+        self._xlib, self._display, self._root, self._keycode = xlib, display, root, keycode
+        self._notifier = QSocketNotifier(
+            xlib.XConnectionNumber(display), QSocketNotifier.Type.Read, self
+        )
+        self._notifier.activated.connect(self._drain)
+        log.info("global hotkey %s registered", self._text)
+
+    def _drain(self) -> None:
+        xlib, display = self._xlib, self._display
+        if xlib is None or display is None:
+            return
+        event = _XEvent()
+        pressed = False
+        while xlib.XPending(display):
+            xlib.XNextEvent(display, ctypes.byref(event))
+            if event.type == KEY_PRESS and event.xkey.keycode == self._keycode:
+                state = event.xkey.state & ~(LOCK_MASK | MOD2_MASK)
+                pressed = pressed or state & 0xFF == self._shortcut.mask
+        if pressed:
+            self.activated.emit()
+
+    def unregister(self) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if self._xlib is not None and self._display is not None:
+            for extra in _IGNORED_MASKS:
+                self._xlib.XUngrabKey(
+                    self._display, self._keycode, self._shortcut.mask | extra, self._root
+                )
+            self._xlib.XCloseDisplay(self._display)
+        self._xlib = None
+        self._display = None
+
+
+def global_hotkey(shortcut: str, parent: QObject | None = None) -> X11GlobalHotkey:
+    """The hotkey for this desktop; raises `HotkeyError` where none can be had."""
+    if not is_x11():
+        platform = QGuiApplication.platformName() or "this system"
+        raise HotkeyError(
+            f"global hotkeys are not available on {platform}; set a shortcut in your desktop's "
+            "keyboard settings that runs `ctidesk dial --selection`"
+        )
+    hotkey = X11GlobalHotkey(shortcut, parent)
+    hotkey.register()
+    return hotkey
+
+
+class SelectionReader:
+    """Reads what the user selected, leaving their clipboard as it was."""
+
+    def __init__(
+        self,
+        clipboard: QClipboard,
+        send_copy: Callable[[], None] | None = None,
+        wait_seconds: float = COPY_WAIT_SECONDS,
+    ) -> None:
+        self._clipboard = clipboard
+        self._send_copy = send_copy
+        self._wait = wait_seconds
+
+    async def read(self) -> str:
+        if self._clipboard.supportsSelection():
+            return self._clipboard.text(QClipboard.Mode.Selection)
+        if self._send_copy is None:
+            return self._clipboard.text()
+        saved = _copy_mime(self._clipboard.mimeData())
+        before = self._clipboard.text()
+        self._clipboard.clear()
+        self._send_copy()
+        deadline = asyncio.get_running_loop().time() + self._wait
+        text = ""
+        while asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.02)
+            text = self._clipboard.text()
+            if text:
+                break
+        self._clipboard.setMimeData(saved)
+        return text or before
+
+
+def _copy_mime(source: QMimeData | None) -> QMimeData:
+    copy = QMimeData()
+    if source is not None:
+        for fmt in source.formats():
+            copy.setData(fmt, source.data(fmt))
+    return copy

@@ -1,0 +1,507 @@
+"""The caller pop-up: a card per call, shown the moment the phone rings, never taking focus.
+
+The card shows what is known at once (number, country, the name the phone or NFON sent) and
+fills in the Zammad customer and tickets when the lookup answers. Several calls stack near the
+tray. The card only reaches the phone through the bridge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QLocale,
+    QObject,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent, QPalette, QShortcut
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ctidesk.config.settings import PopupSettings
+from ctidesk.core.calls import Call, CallChanged, CallState, ChangeKind, Direction, EndCause
+from ctidesk.core.numbers import PhoneNumber
+from ctidesk.core.ports import CallerInfo, MatchLevel, TicketSummary
+from ctidesk.gui.bridge import DesktopBridge
+
+CARD_WIDTH = 380
+COMPACT_WIDTH = 300
+CARD_GAP = 8
+SCREEN_MARGIN = 12
+MAX_TICKETS_SHOWN = 8
+
+_STATE_WORDS = {
+    CallState.RINGING: QT_TRANSLATE_NOOP("CallerCard", "ringing"),
+    CallState.DIALING: QT_TRANSLATE_NOOP("CallerCard", "dialling"),
+    CallState.CONNECTED: QT_TRANSLATE_NOOP("CallerCard", "connected"),
+    CallState.HELD: QT_TRANSLATE_NOOP("CallerCard", "on hold"),
+    CallState.ENDED: QT_TRANSLATE_NOOP("CallerCard", "ended"),
+}
+_ENDING_WORDS = {
+    EndCause.MISSED: QT_TRANSLATE_NOOP("CallerCard", "ended, missed"),
+    EndCause.REJECTED: QT_TRANSLATE_NOOP("CallerCard", "ended, rejected"),
+    EndCause.CANCELLED: QT_TRANSLATE_NOOP("CallerCard", "ended, cancelled"),
+    EndCause.BUSY: QT_TRANSLATE_NOOP("CallerCard", "ended, busy"),
+    EndCause.FORWARDED: QT_TRANSLATE_NOOP("CallerCard", "ended, forwarded"),
+    EndCause.VOICEMAIL: QT_TRANSLATE_NOOP("CallerCard", "ended, went to voicemail"),
+    EndCause.FAILED: QT_TRANSLATE_NOOP("CallerCard", "ended, failed"),
+}
+
+
+def country_name(number: PhoneNumber) -> str:
+    """The country of a number in the user's language (``Germany``), or empty."""
+    region = number.country()
+    if not region:
+        return ""
+    territory = QLocale.codeToTerritory(region)
+    if territory == QLocale.Country.AnyTerritory:
+        return region
+    return QLocale.territoryToString(territory)
+
+
+def caller_title(call: Call) -> str:
+    """The window title screen readers and window lists show."""
+    who = call.remote.display()
+    if call.remote_name and call.remote_name not in (call.remote.raw, who):
+        who = f"{call.remote_name} ({who})"
+    if call.direction is Direction.OUTBOUND:
+        return QCoreApplication.translate("CallerCard", "Call to %1").replace("%1", who)
+    return QCoreApplication.translate("CallerCard", "Incoming call from %1").replace("%1", who)
+
+
+def format_ticket(ticket: TicketSummary, now: datetime | None = None) -> list[str]:
+    """A ticket's row; "updated" is the time for today and the date otherwise, so the title
+    keeps the room (the full time is in the tooltip)."""
+    updated = ""
+    if ticket.updated_at is not None:
+        local = ticket.updated_at.astimezone()
+        today = (now or datetime.now(local.tzinfo)).astimezone(local.tzinfo).date()
+        updated = local.strftime("%H:%M" if local.date() == today else "%Y-%m-%d")
+    return [f"#{ticket.number}", ticket.title, ticket.state, updated]
+
+
+class CallerCard(QFrame):
+    """One call's card; ``dismissed`` asks the stack to close it."""
+
+    dismissed = Signal(str)
+
+    def __init__(
+        self,
+        bridge: DesktopBridge,
+        call: Call,
+        *,
+        compact: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._call = call
+        self._info: CallerInfo | None = None
+        self.compact = compact
+        self.answered_here = False
+        self.setWindowFlags(
+            Qt.WindowType.Tool
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+            | Qt.WindowType.WindowDoesNotAcceptFocus
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Window)
+        self.setFixedWidth(COMPACT_WIDTH if compact else CARD_WIDTH)
+        self.setObjectName("callerCard")
+        self._build()
+        self.update_call(call)
+        info = bridge.caller_info(call.id)
+        if info is not None:
+            self.update_info(info)
+
+    @property
+    def call_id(self) -> str:
+        return self._call.id
+
+    @property
+    def info(self) -> CallerInfo | None:
+        """What the card shows from Zammad (None while it is being looked up)."""
+        return self._info
+
+    @property
+    def call(self) -> Call:
+        return self._call
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(4)
+
+        header = QHBoxLayout()
+        self.state_label = QLabel()
+        header.addWidget(self.state_label, 1)
+        self.close_button = QPushButton("✕")
+        self.close_button.setFlat(True)
+        self.close_button.setFixedWidth(28)
+        self.close_button.clicked.connect(self.dismiss)
+        header.addWidget(self.close_button)
+        layout.addLayout(header)
+
+        self.number_label = QLabel()
+        font = self.number_label.font()
+        font.setPointSizeF(font.pointSizeF() * (1.2 if self.compact else 1.5))
+        font.setBold(True)
+        self.number_label.setFont(font)
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.number_label)
+
+        self.name_label = QLabel()
+        layout.addWidget(self.name_label)
+
+        self.customer_label = QLabel()
+        self.customer_label.setWordWrap(True)
+        self.customer_label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.customer_label)
+
+        self.tickets = QTreeWidget()
+        self.tickets.setColumnCount(4)
+        self.tickets.setRootIsDecorated(False)
+        columns = self.tickets.header()
+        columns.setStretchLastSection(False)
+        for column in (0, 2, 3):
+            columns.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        columns.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.tickets.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.tickets.itemActivated.connect(self._open_ticket_item)
+        self.tickets.itemSelectionChanged.connect(self._refresh_buttons)
+        self.tickets.setVisible(False)
+        layout.addWidget(self.tickets)
+
+        call_row = QHBoxLayout()
+        self.answer_button = self._button(call_row)
+        self.reject_button = self._button(call_row)
+        self.hold_button = self._button(call_row)
+        self.end_button = self._button(call_row)
+        layout.addLayout(call_row)
+        zammad_row = QHBoxLayout()
+        self.customer_button = self._button(zammad_row)
+        self.ticket_button = self._button(zammad_row)
+        self.create_button = self._button(zammad_row)
+        if not self.compact:
+            layout.addLayout(zammad_row)
+        else:
+            for button in (self.customer_button, self.ticket_button, self.create_button):
+                button.setVisible(False)
+
+        self.answer_button.clicked.connect(self._answer)
+        self.reject_button.clicked.connect(lambda: self._bridge.reject(self.call_id))
+        self.hold_button.clicked.connect(lambda: self._bridge.toggle_hold(self.call_id))
+        self.end_button.clicked.connect(lambda: self._bridge.end(self.call_id))
+        self.customer_button.clicked.connect(lambda: self._bridge.open_customer(self.call_id))
+        self.ticket_button.clicked.connect(self._open_selected_ticket)
+        self.create_button.clicked.connect(lambda: self._bridge.create_ticket(self.call_id))
+        dismiss = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        dismiss.activated.connect(self.dismiss)
+        self.retranslate()
+
+    def _button(self, row: QHBoxLayout) -> QPushButton:
+        button = QPushButton()
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        row.addWidget(button)
+        return button
+
+    @staticmethod
+    def _label_button(button: QPushButton, text: str, accessible: str) -> None:
+        button.setText(text)
+        button.setAccessibleName(accessible)
+        shortcut = QKeySequence.mnemonic(text).toString(QKeySequence.SequenceFormat.NativeText)
+        button.setToolTip(f"{accessible} ({shortcut})" if shortcut else accessible)
+
+    def retranslate(self) -> None:
+        """Every fixed text in the language installed now (again on a language change)."""
+        self.state_label.setAccessibleName(self.tr("Call state"))
+        self.close_button.setAccessibleName(self.tr("Dismiss"))
+        self.close_button.setToolTip(self.tr("Dismiss this card (Esc)"))
+        self.number_label.setAccessibleName(self.tr("Number"))
+        self.name_label.setAccessibleName(self.tr("Name from the phone"))
+        self.customer_label.setAccessibleName(self.tr("Zammad customer"))
+        self.tickets.setAccessibleName(self.tr("Tickets of this customer"))
+        self.tickets.setHeaderLabels(
+            [self.tr("Ticket"), self.tr("Title"), self.tr("State"), self.tr("Updated")]
+        )
+        self._label_button(self.answer_button, self.tr("&Answer"), self.tr("Answer the call"))
+        self._label_button(self.reject_button, self.tr("&Reject"), self.tr("Reject the call"))
+        self._label_button(self.hold_button, self.tr("&Hold"), self.tr("Hold or resume the call"))
+        self._label_button(self.end_button, self.tr("&End"), self.tr("End the call"))
+        self._label_button(
+            self.customer_button, self.tr("Open &customer"), self.tr("Open the customer in Zammad")
+        )
+        self._label_button(
+            self.ticket_button, self.tr("Open &ticket"), self.tr("Open the selected ticket")
+        )
+        self._label_button(
+            self.create_button, self.tr("Create tic&ket"), self.tr("Create a ticket for this call")
+        )
+        self.update_call(self._call)
+        if self._info is not None:
+            self.update_info(self._info)
+
+    def _answer(self) -> None:
+        self.answered_here = True
+        self._bridge.answer(self.call_id)
+
+    def update_call(self, call: Call) -> None:
+        self._call = call
+        direction = (
+            self.tr("Outgoing call")
+            if call.direction is Direction.OUTBOUND
+            else self.tr("Incoming call")
+        )
+        state = QCoreApplication.translate("CallerCard", str(_STATE_WORDS[call.state]))
+        if call.state is CallState.ENDED and call.ending in _ENDING_WORDS:
+            state = QCoreApplication.translate("CallerCard", str(_ENDING_WORDS[call.ending]))
+        self.state_label.setText(f"{direction}: {state}")
+        country = country_name(call.remote)
+        number = call.remote.display()
+        self.number_label.setText(f"{number}  ·  {country}" if country else number)
+        self.number_label.setAccessibleDescription(number)
+        name = call.remote_name or ""
+        if name in (call.remote.raw, number):
+            name = ""
+        self.name_label.setText(name)
+        self._show_name_once()
+        self.setWindowTitle(caller_title(call))
+        self.setAccessibleName(self.windowTitle())
+        if self._info is None and not self._bridge.has_lookup:
+            self.customer_label.setText("")
+        elif self._info is None:
+            self.customer_label.setText(self.tr("Looking up in Zammad…"))
+        self._refresh_buttons()
+
+    def update_info(self, info: CallerInfo) -> None:
+        self._info = info
+        lines: list[str] = []
+        if info.error:
+            lines.append(self.tr("Zammad lookup failed: %1").replace("%1", info.error))
+        elif not info.customers:
+            lines.append(self.tr("Not known in Zammad"))
+        for customer in info.customers[:3]:
+            line = customer.name
+            if customer.organization:
+                line += f", {customer.organization}"
+            if customer.level is MatchLevel.MAYBE:
+                line += "  " + self.tr("(maybe: number matched loosely)")
+            lines.append(line)
+        if len(info.customers) > 3:
+            lines.append(
+                self.tr("and %1 more customers with this number").replace(
+                    "%1", str(len(info.customers) - 3)
+                )
+            )
+        self.customer_label.setText("\n".join(lines))
+        self._show_name_once()
+        self.tickets.clear()
+        rows = [(t, True) for t in info.open_tickets] + [(t, False) for t in info.closed_tickets]
+        placeholder = self.palette().color(QPalette.ColorRole.PlaceholderText)
+        for ticket, is_open in rows[:MAX_TICKETS_SHOWN]:
+            item = QTreeWidgetItem(format_ticket(ticket))
+            item.setData(0, Qt.ItemDataRole.UserRole, ticket.url)
+            item.setToolTip(1, ticket.title)
+            if ticket.updated_at is not None:
+                item.setToolTip(3, ticket.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+            if not is_open:
+                for column in range(4):
+                    item.setForeground(column, placeholder)
+            self.tickets.addTopLevelItem(item)
+        shown = min(len(rows), MAX_TICKETS_SHOWN)
+        if shown:
+            row_height = self.tickets.sizeHintForRow(0)
+            header = self.tickets.header().sizeHint().height()
+            self.tickets.setFixedHeight(header + row_height * shown + 2 * self.tickets.frameWidth())
+        self.tickets.setVisible(bool(rows) and not self.compact)
+        self._refresh_buttons()
+        self.adjustSize()
+
+    def _show_name_once(self) -> None:
+        """The phone's (or NFON's) name, unless a Zammad customer line already says it."""
+        name = self.name_label.text()
+        customers = self._info.customers if self._info is not None else []
+        self.name_label.setVisible(bool(name) and all(c.name != name for c in customers))
+
+    def _selected_ticket_url(self) -> str:
+        items = self.tickets.selectedItems()
+        if items:
+            return str(items[0].data(0, Qt.ItemDataRole.UserRole) or "")
+        if self._info and self._info.open_tickets:
+            return self._info.open_tickets[0].url
+        return ""
+
+    def _open_selected_ticket(self) -> None:
+        self._bridge.open_url(self._selected_ticket_url())
+
+    def _open_ticket_item(self, item: QTreeWidgetItem, _column: int) -> None:
+        self._bridge.open_url(str(item.data(0, Qt.ItemDataRole.UserRole) or ""))
+
+    def _refresh_buttons(self) -> None:
+        state = self._call.state
+        inbound_ringing = (
+            state is CallState.RINGING and self._call.direction is not Direction.OUTBOUND
+        )
+        self.answer_button.setEnabled(inbound_ringing and self._bridge.has_phone)
+        self.reject_button.setEnabled(inbound_ringing and self._bridge.has_phone)
+        self.hold_button.setEnabled(
+            state in (CallState.CONNECTED, CallState.HELD) and self._bridge.has_phone
+        )
+        self.hold_button.setText(
+            self.tr("Res&ume") if state is CallState.HELD else self.tr("&Hold")
+        )
+        self.end_button.setEnabled(
+            state in (CallState.CONNECTED, CallState.HELD, CallState.DIALING)
+            and self._bridge.has_phone
+        )
+        best = self._info.best if self._info else None
+        self.customer_button.setEnabled(bool(best and best.url))
+        self.ticket_button.setEnabled(bool(self._selected_ticket_url()))
+        self.create_button.setEnabled(self._bridge.has_lookup and self._info is not None)
+        self.answer_button.setVisible(not self.compact)
+        self.reject_button.setVisible(not self.compact)
+
+    def dismiss(self) -> None:
+        self.dismissed.emit(self.call_id)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        """A click says the agent wants the card: from now on it may take keyboard focus."""
+        if self.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus:
+            self.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus, False)
+            self.show()
+            self.activateWindow()
+        super().mousePressEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        elif event.type() == QEvent.Type.PaletteChange and self._info is not None:
+            self.update_info(self._info)
+        super().changeEvent(event)
+
+
+AnchorProvider = Callable[[], QRect]
+
+
+class PopupStack(QObject):
+    """Creates, stacks and closes caller cards as calls come and go."""
+
+    def __init__(
+        self,
+        bridge: DesktopBridge,
+        anchor: AnchorProvider | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._anchor = anchor or (lambda: QRect())
+        self._cards: dict[str, CallerCard] = {}
+        bridge.call_changed.connect(self._on_call_changed)
+        bridge.caller_info_ready.connect(self._on_caller_info)
+
+    @property
+    def settings(self) -> PopupSettings:
+        return self._bridge.settings.popup
+
+    def cards(self) -> list[CallerCard]:
+        return list(self._cards.values())
+
+    def card_for(self, call_id: str) -> CallerCard | None:
+        return self._cards.get(call_id)
+
+    def _on_call_changed(self, change: CallChanged) -> None:
+        call = change.call
+        card = self._cards.get(call.id)
+        if card is None:
+            if change.change is ChangeKind.CREATED and call.is_live and self._wants_card(call):
+                self.show_call(call)
+            return
+        card.update_call(call)
+        close_when = self.settings.close_when
+        if (change.change is ChangeKind.ENDED and close_when != "dismissed") or (
+            close_when == "answered_elsewhere"
+            and call.state is CallState.CONNECTED
+            and change.previous_state is CallState.RINGING
+            and not card.answered_here
+        ):
+            self.close_card(call.id)
+
+    def _wants_card(self, call: Call) -> bool:
+        if not self.settings.enabled:
+            return False
+        return call.direction is not Direction.OUTBOUND or self.settings.show_outbound
+
+    def _on_caller_info(self, call_id: str, info: CallerInfo) -> None:
+        card = self._cards.get(call_id)
+        if card is not None and card.info is not info:
+            card.update_info(info)
+            self._arrange()
+
+    def show_call(self, call: Call) -> CallerCard:
+        """Show (or raise) the card of a call, also for an ended one ("Show last caller")."""
+        card = self._cards.get(call.id)
+        if card is None:
+            card = CallerCard(self._bridge, call, compact=call.direction is Direction.OUTBOUND)
+            card.dismissed.connect(self.close_card)
+            self._cards[call.id] = card
+        card.adjustSize()
+        self._arrange()
+        card.show()
+        card.raise_()
+        return card
+
+    def close_card(self, call_id: str) -> None:
+        card = self._cards.pop(call_id, None)
+        if card is not None:
+            card.hide()
+            card.deleteLater()
+            self._arrange()
+
+    def close_all(self) -> None:
+        for call_id in list(self._cards):
+            self.close_card(call_id)
+
+    def _arrange(self) -> None:
+        """Stack the cards from the tray corner inwards, newest nearest the tray."""
+        if not self._cards:
+            return
+        screen = QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen else QRect(0, 0, 1280, 800)
+        anchor = self._anchor() if self.settings.position == "tray" else QRect()
+        at_top = self.settings.position == "top_right" or (
+            anchor.isValid() and anchor.center().y() < area.center().y()
+        )
+        right = area.right() - SCREEN_MARGIN
+        if anchor.isValid() and area.contains(anchor.center()):
+            right = min(right, max(anchor.right(), area.left() + CARD_WIDTH + SCREEN_MARGIN))
+        top = area.top()
+        bottom = area.bottom()
+        if anchor.isValid() and area.contains(anchor.center()):
+            top = max(top, anchor.bottom()) if at_top else top
+            bottom = min(bottom, anchor.top()) if not at_top else bottom
+        y = top + SCREEN_MARGIN if at_top else bottom - SCREEN_MARGIN
+        for card in reversed(list(self._cards.values())):
+            height = card.sizeHint().height()
+            if not at_top:
+                y -= height
+            card.move(QPoint(right - card.width(), y))
+            y = y + height + CARD_GAP if at_top else y - CARD_GAP

@@ -1,0 +1,292 @@
+"""The tray icon and its menu, or a small window where the desktop has no system tray.
+
+The icon and tooltip follow `DesktopStatus`; the DND entry follows the phone (it is checked only
+when the phone confirmed). Every entry calls the bridge or opens one of the windows. Texts are
+set in `retranslate`, again whenever the language changes (the menu gets Qt's LanguageChange).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ctidesk.gui.bridge import DesktopBridge, DesktopStatus
+from ctidesk.gui.icons import TrayIcons, describe
+
+log = logging.getLogger(__name__)
+
+NO_TRAY_REASON = QT_TRANSLATE_NOOP(
+    "FallbackWindow",
+    "Your desktop has no system tray (notification area), so ctidesk shows this small window "
+    "instead. On GNOME, install the AppIndicator extension to get the tray icon.",
+)
+MESSAGE_MILLISECONDS = 6000
+
+
+@dataclass
+class TrayActions:
+    """What the menu entries open; the composition passes the windows' show functions."""
+
+    open_dialer: Callable[[], None]
+    open_settings: Callable[[], None]
+    show_last_caller: Callable[[], None]
+    copy_diagnostics: Callable[[], None]
+    quit: Callable[[], None]
+    simulate_call: Callable[[], None] | None = None
+    open_journal: Callable[[], object] | None = None
+    open_call_lists: Callable[[], object] | None = None
+    open_team: Callable[[], object] | None = None
+
+
+def no_tray_reason() -> str:
+    return QCoreApplication.translate("FallbackWindow", str(NO_TRAY_REASON))
+
+
+class FallbackWindow(QWidget):
+    """Stands in for the tray: status, the reason, and the same menu behind a button."""
+
+    def __init__(self, menu: QMenu, on_close: Callable[[], None]) -> None:
+        super().__init__(None, Qt.WindowType.Window)
+        self._on_close = on_close
+        self.setWindowTitle("ctidesk")
+        layout = QVBoxLayout(self)
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        layout.addWidget(self.reason)
+        self.status = QLabel()
+        layout.addWidget(self.status)
+        self.menu_button = QPushButton()
+        self.menu_button.setMenu(menu)
+        layout.addWidget(self.menu_button)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setAccessibleName(self.tr("ctidesk status window"))
+        self.reason.setText(no_tray_reason())
+        self.reason.setAccessibleName(self.tr("Why this window is shown"))
+        self.status.setAccessibleName(self.tr("Status"))
+        self.menu_button.setText(self.tr("&Menu"))
+        self.menu_button.setAccessibleName(self.tr("ctidesk menu"))
+
+    def changeEvent(self, event: QEvent) -> None:  # Qt API name
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # Qt API name
+        self._on_close()
+        super().closeEvent(event)
+
+
+class TrayController(QObject):
+    """Owns the tray icon (or the fallback window) and the menu."""
+
+    def __init__(
+        self,
+        bridge: DesktopBridge,
+        actions: TrayActions,
+        *,
+        tray_available: bool | None = None,
+        icons: TrayIcons | None = None,
+        tray_icon: QSystemTrayIcon | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        """``tray_icon``: one already shown at start (adopted, so the tray never flickers)."""
+        super().__init__(parent)
+        self._bridge = bridge
+        self._actions = actions
+        self._icons = icons or TrayIcons()
+        if tray_icon is not None:
+            tray_available = True
+        elif tray_available is None:
+            tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.menu = QMenu()
+        self._build_menu()
+        self.menu.installEventFilter(self)
+        self.tray: QSystemTrayIcon | None = None
+        self.window: FallbackWindow | None = None
+        if tray_available:
+            self.tray = tray_icon or QSystemTrayIcon()
+            self.tray.setIcon(self._icons.icon_for(bridge.status))
+            self.tray.setContextMenu(self.menu)
+            self.tray.activated.connect(self._activated)
+        else:
+            log.warning("no system tray available; showing the status window instead")
+            self.window = FallbackWindow(self.menu, actions.quit)
+        bridge.status_changed.connect(self.show_status)
+        bridge.error.connect(self._show_error)
+        self.retranslate()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt API name
+        if watched is self.menu and event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        return super().eventFilter(watched, event)
+
+    def _build_menu(self) -> None:
+        menu = self.menu
+        self.dnd_action = QAction(menu, checkable=True)
+        self.dnd_action.triggered.connect(self._toggle_dnd)
+        self.dial_action = QAction(menu)
+        self.dial_action.triggered.connect(self._actions.open_dialer)
+        self.last_caller_action = QAction(menu)
+        self.last_caller_action.triggered.connect(self._actions.show_last_caller)
+        self.journal_action = self._optional_action(self._actions.open_journal)
+        self.call_lists_action = self._optional_action(self._actions.open_call_lists)
+        self.team_action = self._optional_action(self._actions.open_team)
+        self.team_action.setVisible(False)
+        self.simulate_action: QAction | None = None
+        self.settings_action = QAction(menu)
+        self.settings_action.triggered.connect(self._actions.open_settings)
+        self.sign_action = QAction(menu)
+        self.sign_action.triggered.connect(self._sign)
+        self.diagnostics_action = QAction(menu)
+        self.diagnostics_action.triggered.connect(self._actions.copy_diagnostics)
+        self.quit_action = QAction(menu)
+        self.quit_action.triggered.connect(self._actions.quit)
+        menu.addAction(self.dnd_action)
+        menu.addAction(self.dial_action)
+        menu.addAction(self.last_caller_action)
+        records = [
+            (action, opener)
+            for action, opener in (
+                (self.journal_action, self._actions.open_journal),
+                (self.call_lists_action, self._actions.open_call_lists),
+                (self.team_action, self._actions.open_team),
+            )
+            if opener is not None
+        ]
+        if records:
+            menu.addSeparator()
+            for action, _opener in records:
+                menu.addAction(action)
+        self._calls_end = menu.addSeparator()
+        menu.addAction(self.settings_action)
+        menu.addAction(self.sign_action)
+        menu.addAction(self.diagnostics_action)
+        menu.addSeparator()
+        menu.addAction(self.quit_action)
+        if self._actions.simulate_call is not None:
+            self.offer_simulated_calls(self._actions.simulate_call)
+
+    def _optional_action(self, opener: Callable[[], object] | None) -> QAction:
+        """An entry that is only in the menu when the composition gives it something to open."""
+        action = QAction(self.menu)
+        if opener is not None:
+            action.triggered.connect(opener)
+        return action
+
+    def retranslate(self) -> None:
+        """Every menu text, in the language installed now."""
+        self.menu.setAccessibleName(self.tr("ctidesk menu"))
+        self.dnd_action.setText(self.tr("Do &not disturb"))
+        self.dial_action.setText(self.tr("&Dial..."))
+        self.last_caller_action.setText(self.tr("Show &last caller"))
+        self.journal_action.setText(self.tr("Call &journal"))
+        self.call_lists_action.setText(self.tr("&Call lists"))
+        self.team_action.setText(self.tr("&Team"))
+        if self.simulate_action is not None:
+            self.simulate_action.setText(self.tr("Simulate &incoming call"))
+        self.settings_action.setText(self.tr("&Settings..."))
+        self.diagnostics_action.setText(self.tr("Copy dia&gnostics"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.show_status(self._bridge.status)
+
+    def offer_team(self, available: bool) -> None:
+        """The "Team" entry shows only when NFON's CTI API (the team's line states) is set up."""
+        self.team_action.setVisible(available and self._actions.open_team is not None)
+
+    def offer_simulated_calls(self, simulate: Callable[[], None]) -> None:
+        """The demo's "Simulate incoming call" entry, added once the simulators run."""
+        if self.simulate_action is None:
+            self.simulate_action = QAction(self.tr("Simulate &incoming call"), self.menu)
+            self.menu.insertAction(self._calls_end, self.simulate_action)
+        self.simulate_action.triggered.connect(simulate)
+
+    def show(self) -> None:
+        if self.tray is not None:
+            self.tray.show()
+        elif self.window is not None:
+            self.window.show()
+
+    def hide(self) -> None:
+        if self.tray is not None:
+            self.tray.hide()
+        if self.window is not None:
+            self.window.hide()
+
+    def anchor(self) -> QRect:
+        """Where the pop-ups should appear next to (the tray icon, when the tray says)."""
+        if self.tray is not None:
+            return self.tray.geometry()
+        if self.window is not None and self.window.isVisible():
+            return self.window.frameGeometry()
+        return QRect()
+
+    def tooltip(self) -> str:
+        return describe(self._bridge.status)
+
+    def show_status(self, status: DesktopStatus) -> None:
+        text = describe(status)
+        if self.tray is not None:
+            self.tray.setIcon(self._icons.icon_for(status))
+            self.tray.setToolTip(text)
+        if self.window is not None:
+            self.window.status.setText(text)
+            self.window.setWindowIcon(self._icons.icon_for(status))
+        self.dnd_action.setChecked(status.dnd)
+        self.dnd_action.setEnabled(self._bridge.has_phone)
+        self.sign_action.setVisible(self._bridge.has_account)
+        self.sign_action.setText(
+            self.tr("Sign &out of NFON") if status.nfon_signed_in else self.tr("Sign &in to NFON")
+        )
+        self.last_caller_action.setEnabled(self._bridge.last_caller() is not None)
+
+    def _toggle_dnd(self, checked: bool) -> None:
+        self.dnd_action.setChecked(self._bridge.status.dnd)
+        self._bridge.set_dnd(checked)
+
+    def _sign(self) -> None:
+        if self._bridge.status.nfon_signed_in:
+            self._bridge.sign_out()
+        else:
+            self._bridge.sign_in()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self._actions.show_last_caller()
+
+    def _show_error(self, message: str) -> None:
+        self.notify("ctidesk", message, warning=True)
+
+    def notify(self, title: str, message: str, *, warning: bool = False) -> None:
+        """A balloon from the tray, or the status line of the fallback window."""
+        if self.tray is not None and self.tray.isVisible() and self.tray.supportsMessages():
+            icon = (
+                QSystemTrayIcon.MessageIcon.Warning
+                if warning
+                else QSystemTrayIcon.MessageIcon.Information
+            )
+            self.tray.showMessage(title, message, icon, MESSAGE_MILLISECONDS)
+        elif self.window is not None:
+            self.window.status.setText(f"{message}\n\n{describe(self._bridge.status)}")
+
+
+def copy_to_clipboard(text: str) -> None:
+    clipboard = QGuiApplication.clipboard()
+    if clipboard is not None:
+        clipboard.setText(text)

@@ -1,0 +1,1131 @@
+"""A faithful Zammad for tests and the demo: generic CTI push, caller log, REST subset.
+
+Behaviour follows the Zammad contract (section 7): checks in Zammad's order with its statuses and
+bodies, Rails-like parameter parsing, the caller-log state machine with done/duration rules, caller
+matching with Zammad's number normalisation, and token-authenticated REST endpoints. Faults
+(delays, 5xx, "down", "apply then drop the reply") are injected with Python methods; every request
+is recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl
+
+import phonenumbers
+from aiohttp import web
+
+HTML_PAGES = {
+    401: "<!DOCTYPE html><html><head><title>401: Unauthorized</title></head>"
+    "<body><h1>401: Unauthorized</h1></body></html>",
+    403: "<!DOCTYPE html><html><head><title>403: Forbidden</title></head>"
+    "<body><h1>403: Forbidden</h1></body></html>",
+    404: "<!DOCTYPE html><html><head><title>404: Requested resource was not found</title></head>"
+    "<body><h1>404: Requested resource was not found</h1></body></html>",
+    422: "<!DOCTYPE html><html><head><title>422: Unprocessable Entity</title></head>"
+    "<body><h1>422: The change you wanted was rejected.</h1></body></html>",
+    500: "<!DOCTYPE html><html><head><title>500: Something went wrong</title></head>"
+    "<body><h1>500: We're sorry, but something went wrong.</h1></body></html>",
+}
+
+DISABLED_ERROR = "Feature is disabled, please contact your administrator!"
+NOT_CONFIGURED_ERROR = "Feature not configured, please contact your admin!"
+INVALID_TOKEN_ERROR = "Invalid token, please contact your admin!"
+INVALID_DIRECTION_ERROR = "Invalid direction!"
+ALREADY_EXISTS_ERROR = "Object already exists!"
+
+_NUMBER_RUN = re.compile(r"[\d\s\-(|)]{6,26}")
+_COUNTRY_ZERO = re.compile(r"^(00)?(\+?\d\d)\(0?(\d*)\)")
+_TIMESTAMP_KEYS = frozenset({"created_at", "updated_at", "last_login"})
+
+
+def normalize_number(number: str) -> str:
+    """Zammad's ``Cti::CallerId.normalize_number`` (Germany hard-coded for a leading ``0``)."""
+    number = re.sub(r"[\s-]", "", number)
+    number = _COUNTRY_ZERO.sub(r"\1\2\3", number, count=1)
+    number = re.sub(r"\D", "", number)
+    if number.startswith("00"):
+        return number[2:]
+    if number.startswith("0"):
+        return "49" + number[1:]
+    return number
+
+
+def extract_numbers(text: object) -> list[str]:
+    """Zammad's ``Cti::CallerId.extract_numbers``: runs of 6–26 number-ish characters."""
+    if not isinstance(text, str):
+        return []
+    return [normalize_number(run) for run in _NUMBER_RUN.findall(text)]
+
+
+def pretty_number(number: str) -> str:
+    """``from_pretty``: international format when valid, else the raw value."""
+    try:
+        parsed = phonenumbers.parse("+" + number.lstrip("+"), None)
+    except phonenumbers.NumberParseException:
+        return number
+    if not phonenumbers.is_valid_number(parsed):
+        return number
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _error_id() -> str:
+    return f"Error ID {secrets.token_urlsafe(6)}: Please contact your administrator."
+
+
+def parse_rails_params(query: str, content_type: str, body: bytes) -> dict[str, Any]:
+    """Parameters as Rails sees them: query merged with a JSON or form body.
+
+    Form keys ending in ``[]`` collect arrays, a repeated plain key keeps its last value, and a
+    bare ``+`` decodes to a space.
+    """
+    params: dict[str, Any] = {}
+
+    def merge_pairs(pairs: list[tuple[str, str]]) -> None:
+        for key, value in pairs:
+            if key.endswith("[]"):
+                current = params.get(key[:-2])
+                if not isinstance(current, list):
+                    current = []
+                    params[key[:-2]] = current
+                current.append(value)
+            else:
+                params[key] = value
+
+    merge_pairs(parse_qsl(query, keep_blank_values=True))
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if kind == "application/json":
+        try:
+            data = json.loads(body.decode("utf-8") or "{}")
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise _ParamsError(str(exc)) from exc
+        if isinstance(data, dict):
+            params.update(data)
+    elif kind == "application/x-www-form-urlencoded" or not kind:
+        merge_pairs(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    return params
+
+
+class _ParamsError(Exception):
+    pass
+
+
+class _CtiProcessError(Exception):
+    """An exception inside Zammad's processing; mapped by the shared error handler."""
+
+    def __init__(self, status: int, body: dict[str, str]) -> None:
+        super().__init__(body.get("error", ""))
+        self.status = status
+        self.body = body
+
+
+@dataclass
+class RecordedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    params: dict[str, Any]
+    status: int
+    at: datetime
+    dropped: bool = False
+
+
+@dataclass
+class CtiConfig:
+    """``cti_integration``, ``cti_token`` and ``cti_config`` settings of a Zammad instance."""
+
+    enabled: bool = True
+    configured: bool = True
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    block_caller_ids: list[dict[str, str]] = field(default_factory=list)
+    routing_table: list[dict[str, str]] = field(default_factory=list)
+    default_caller_id: str = ""
+    notify_map: list[dict[str, Any]] = field(default_factory=list)
+    view_limit: int = 60
+    customer_last_activity_days: int = 30
+
+
+@dataclass
+class CallerIdRecord:
+    id: int
+    caller_id: str
+    level: str
+    object: str
+    o_id: int
+    user_id: int
+    created_at: datetime
+
+    def attributes(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "caller_id": self.caller_id,
+            "comment": None,
+            "level": self.level,
+            "object": self.object,
+            "o_id": self.o_id,
+            "user_id": self.user_id,
+            "preferences": None,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.created_at),
+        }
+
+
+@dataclass
+class CtiLogRow:
+    id: int
+    direction: str
+    state: str
+    from_: str
+    from_comment: str | None
+    to: str
+    to_comment: str | None
+    queue: str | None
+    call_id: str
+    comment: str | None
+    initialized_at: datetime
+    start_at: datetime | None
+    end_at: datetime | None
+    duration_waiting_time: int | None
+    duration_talking_time: int | None
+    done: bool
+    preferences: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "direction": self.direction,
+            "state": self.state,
+            "from": self.from_,
+            "from_comment": self.from_comment,
+            "from_pretty": pretty_number(self.from_),
+            "to": self.to,
+            "to_comment": self.to_comment,
+            "to_pretty": pretty_number(self.to),
+            "queue": self.queue,
+            "call_id": self.call_id,
+            "comment": self.comment,
+            "initialized_at": _iso(self.initialized_at),
+            "start_at": _iso(self.start_at),
+            "end_at": _iso(self.end_at),
+            "duration_waiting_time": self.duration_waiting_time,
+            "duration_talking_time": self.duration_talking_time,
+            "done": self.done,
+            "preferences": self.preferences,
+            "created_at": _iso(self.created_at),
+            "updated_at": _iso(self.updated_at),
+        }
+
+
+TICKET_STATES: list[dict[str, Any]] = [
+    {"id": 1, "name": "new", "state_type": "new"},
+    {"id": 2, "name": "open", "state_type": "open"},
+    {"id": 3, "name": "pending reminder", "state_type": "pending reminder"},
+    {"id": 4, "name": "closed", "state_type": "closed"},
+    {"id": 5, "name": "merged", "state_type": "merged"},
+    {"id": 6, "name": "pending close", "state_type": "pending action"},
+]
+_OPEN_TYPES = frozenset({"new", "open", "pending reminder", "pending action"})
+
+
+def _int_seconds(later: datetime, earlier: datetime) -> int:
+    """Zammad subtracts ``to_i`` timestamps: whole epoch seconds, truncated."""
+    return int(later.timestamp()) - int(earlier.timestamp())
+
+
+class ZammadSimulator:
+    """An in-process Zammad over aiohttp, bound to 127.0.0.1."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        port: int = 0,
+        seed: bool = True,
+        elasticsearch: bool = True,
+        cti_token: str | None = None,
+        agent_token: str | None = None,
+    ) -> None:
+        self.clock = clock
+        self.config = CtiConfig()
+        if cti_token:
+            self.config.token = cti_token
+        self.elasticsearch = elasticsearch
+        self.requests: list[RecordedRequest] = []
+        self.users: dict[int, dict[str, Any]] = {}
+        self.organizations: dict[int, dict[str, Any]] = {}
+        self.tickets: dict[int, dict[str, Any]] = {}
+        self.log: list[CtiLogRow] = []
+        self.api_tokens: dict[str, tuple[int, frozenset[str]]] = {}
+        self._port = port
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self._next_id = {"user": 1, "organization": 1, "ticket": 1, "log": 1, "caller_id": 1}
+        self._delay = 0.0
+        self._fail_next: list[int] = []
+        self._drop_next = 0
+        self._down_status: int | None = None
+        self._lock = asyncio.Lock()
+        self.agent_id = self.add_user(
+            firstname="Agnes",
+            lastname="Agent",
+            email="agnes.agent@helpdesk.example",
+            phone="+49 30 23125 100",
+            permissions=("ticket.agent", "cti.agent"),
+        )
+        self.agent_token = agent_token or secrets.token_urlsafe(24)
+        agent_rights = frozenset({"ticket.agent", "cti.agent"})
+        self.api_tokens[self.agent_token] = (self.agent_id, agent_rights)
+        if seed:
+            self.seed_demo_data()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def cti_path(self) -> str:
+        return f"/api/v1/cti/{self.config.token}"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def cti_url(self) -> str:
+        return self.base_url + self.cti_path
+
+    async def start(self) -> str:
+        app = web.Application(middlewares=[self._record_middleware])
+        app.router.add_post("/api/v1/cti/done/bulk", self._cti_done_bulk)
+        app.router.add_post("/api/v1/cti/done/{id}", self._cti_done)
+        app.router.add_get("/api/v1/cti/log", self._cti_log)
+        app.router.add_post("/api/v1/cti/{token}", self._cti_push)
+        app.router.add_get("/api/v1/users/search", self._users_search)
+        app.router.add_get("/api/v1/users/me", self._users_me)
+        app.router.add_get("/api/v1/users/{id}", self._users_show)
+        app.router.add_get("/api/v1/ticket_customer", self._ticket_customer)
+        app.router.add_get("/api/v1/ticket_states", self._ticket_states)
+        app.router.add_get("/api/v1/tickets/{id}", self._tickets_show)
+        app.router.add_post("/api/v1/tickets", self._tickets_create)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await self._bind()
+        return self.base_url
+
+    async def _bind(self) -> None:
+        assert self._runner is not None
+        self._site = web.TCPSite(self._runner, "127.0.0.1", self._port, reuse_address=True)
+        await self._site.start()
+        server = self._site._server
+        if self._port == 0 and server is not None:
+            sockets = getattr(server, "sockets", None) or []
+            self._port = int(sockets[0].getsockname()[1])
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        self._runner = None
+        self._site = None
+
+    async def go_down(self) -> None:
+        """Stop listening (connections are refused) but keep all data, like a restarting host.
+
+        Open keep-alive connections are cut as well: a restarting Zammad answers nothing more on
+        them either, and a client reusing one must not get through.
+        """
+        if self._site is not None:
+            await self._site.stop()
+            self._site = None
+        server = self._runner.server if self._runner is not None else None
+        if server is not None:
+            for connection in list(server.connections):
+                connection.force_close()
+
+    async def come_back(self) -> None:
+        """Listen again on the same port after `go_down`."""
+        if self._site is None and self._runner is not None:
+            await self._bind()
+
+    # ------------------------------------------------------------------ faults
+
+    def set_delay(self, seconds: float) -> None:
+        """Answer every request this much later (a slow Zammad)."""
+        self._delay = seconds
+
+    def fail_next(self, count: int, status: int = 503) -> None:
+        """Answer the next ``count`` CTI pushes with ``status`` without applying them."""
+        self._fail_next.extend([status] * count)
+
+    def set_unavailable(self, status: int | None = 503) -> None:
+        """Answer every CTI push with ``status`` (a proxy before a stopped Zammad); None ends."""
+        self._down_status = status
+
+    def drop_next_replies(self, count: int) -> None:
+        """Apply the next ``count`` CTI pushes, then close the connection without replying."""
+        self._drop_next += count
+
+    # ------------------------------------------------------------------ data
+
+    def _new_id(self, kind: str) -> int:
+        value = self._next_id[kind]
+        self._next_id[kind] = value + 1
+        return value
+
+    def add_organization(self, name: str) -> int:
+        org_id = self._new_id("organization")
+        now = self.clock()
+        self.organizations[org_id] = {
+            "id": org_id,
+            "name": name,
+            "active": True,
+            "created_at": now,
+            "updated_at": now,
+        }
+        return org_id
+
+    def add_user(
+        self,
+        *,
+        firstname: str,
+        lastname: str,
+        email: str = "",
+        phone: str = "",
+        mobile: str = "",
+        fax: str = "",
+        note: str = "",
+        organization_id: int | None = None,
+        permissions: tuple[str, ...] = (),
+    ) -> int:
+        user_id = self._new_id("user")
+        now = self.clock()
+        self.users[user_id] = {
+            "id": user_id,
+            "login": email or f"user{user_id}",
+            "firstname": firstname,
+            "lastname": lastname,
+            "email": email,
+            "phone": phone,
+            "mobile": mobile,
+            "fax": fax,
+            "note": note,
+            "organization_id": organization_id,
+            "active": True,
+            "permissions": list(permissions),
+            "created_at": now,
+            "updated_at": now,
+        }
+        return user_id
+
+    def add_ticket(
+        self,
+        *,
+        customer_id: int,
+        title: str,
+        state: str = "open",
+        first_article_body: str = "",
+        first_article_sender: str = "Customer",
+        group: str = "Users",
+        age: timedelta = timedelta(0),
+    ) -> int:
+        ticket_id = self._new_id("ticket")
+        when = self.clock() - age
+        state_id = next(s["id"] for s in TICKET_STATES if s["name"] == state)
+        self.tickets[ticket_id] = {
+            "id": ticket_id,
+            "number": str(31000 + ticket_id),
+            "title": title,
+            "group": group,
+            "state_id": state_id,
+            "customer_id": customer_id,
+            "organization_id": self.users[customer_id].get("organization_id"),
+            "created_at": when,
+            "updated_at": when,
+            "articles": [
+                {
+                    "sender": first_article_sender,
+                    "type": "phone",
+                    "subject": title,
+                    "body": first_article_body,
+                    "created_by_id": customer_id,
+                }
+            ],
+        }
+        return ticket_id
+
+    def seed_demo_data(self) -> None:
+        """A few German and Austrian customers with phones, tickets and one signature match."""
+        huber = self.add_organization("Bäckerei Huber GmbH")
+        mayr = self.add_organization("Wiener Kaffeehaus Mayr KG")
+        mueller = self.add_organization("Müller Maschinenbau AG")
+        maria = self.add_user(
+            firstname="Maria",
+            lastname="Huber",
+            email="maria.huber@baeckerei-huber.example",
+            phone="+49 89 99998 123",
+            organization_id=huber,
+        )
+        stefan = self.add_user(
+            firstname="Stefan",
+            lastname="Mayr",
+            email="stefan.mayr@kaffeehaus-mayr.example",
+            phone="+43 1 5123456",
+            organization_id=mayr,
+        )
+        juergen = self.add_user(
+            firstname="Jürgen",
+            lastname="Müller",
+            email="j.mueller@mueller-maschinenbau.example",
+            phone="0711 123-4567",
+            mobile="0152 28817386",
+            organization_id=mueller,
+        )
+        anna = self.add_user(
+            firstname="Anna",
+            lastname="Schmidt",
+            email="anna.schmidt@mail.example",
+        )
+        self.add_ticket(
+            customer_id=maria,
+            title="Rechnung März fehlt",
+            state="closed",
+            age=timedelta(days=40),
+        )
+        self.add_ticket(
+            customer_id=maria,
+            title="Brötchenautomat zeigt Fehler E42",
+            state="open",
+            age=timedelta(days=2),
+        )
+        self.add_ticket(
+            customer_id=stefan,
+            title="Kaffeemaschine entkalken",
+            state="new",
+            age=timedelta(hours=3),
+        )
+        self.add_ticket(
+            customer_id=stefan,
+            title="Wartungsvertrag verlängern",
+            state="closed",
+            age=timedelta(days=90),
+        )
+        self.add_ticket(
+            customer_id=juergen,
+            title="Ersatzteil für Fräse bestellt",
+            state="pending reminder",
+            age=timedelta(days=5),
+        )
+        self.add_ticket(
+            customer_id=anna,
+            title="Lieferung unvollständig",
+            state="open",
+            first_article_body="Hallo, es fehlt ein Karton.\n--\nAnna Schmidt\nTel. 040 66969 456",
+            age=timedelta(days=1),
+        )
+
+    # ------------------------------------------------------------------ caller ids
+
+    def _caller_id_records(self) -> list[CallerIdRecord]:
+        """What ``Cti::CallerId.rebuild`` would store for the current users and tickets."""
+        records: list[CallerIdRecord] = []
+        next_id = 1
+
+        def add(numbers: list[str], level: str, obj: str, o_id: int, user_id: int) -> None:
+            nonlocal next_id
+            for number in dict.fromkeys(numbers):
+                records.append(
+                    CallerIdRecord(next_id, number, level, obj, o_id, user_id, self.clock())
+                )
+                next_id += 1
+
+        for user in self.users.values():
+            numbers: list[str] = []
+            for key, value in user.items():
+                if key not in _TIMESTAMP_KEYS and isinstance(value, str) and value:
+                    numbers += extract_numbers(value)
+            add(numbers, "known", "User", user["id"], user["id"])
+        for ticket in self.tickets.values():
+            articles = ticket["articles"]
+            if not articles or articles[0]["sender"] != "Customer":
+                continue
+            first = articles[0]
+            numbers = []
+            for value in first.values():
+                if isinstance(value, str) and value:
+                    numbers += extract_numbers(value)
+            add(numbers, "maybe", "Ticket", ticket["id"], first["created_by_id"])
+        return records
+
+    def caller_lookup(self, numbers: list[str]) -> list[CallerIdRecord]:
+        """``Cti::CallerId.lookup``: known if any, else maybe; one per user, newest, ≤ 20."""
+        records = [r for r in self._caller_id_records() if r.caller_id in numbers]
+        for level in ("known", "maybe"):
+            newest: dict[int, CallerIdRecord] = {}
+            for record in records:
+                if record.level != level:
+                    continue
+                kept = newest.get(record.user_id)
+                if kept is None or record.id > kept.id:
+                    newest[record.user_id] = record
+            if newest:
+                return sorted(newest.values(), key=lambda r: r.id, reverse=True)[:20]
+        return []
+
+    def comment_and_preferences(
+        self, number: str, direction: str
+    ) -> tuple[str | None, dict[str, Any]]:
+        known: list[str] = []
+        maybe: list[str] = []
+        prefs_known: list[dict[str, Any]] = []
+        prefs_maybe: list[dict[str, Any]] = []
+        for record in self.caller_lookup(extract_numbers(number)):
+            user = self.users.get(record.user_id)
+            name = self.fullname(user) if user else ""
+            if record.level == "known":
+                prefs_known.append(record.attributes())
+                known.append(name)
+            else:
+                prefs_maybe.append(record.attributes())
+                maybe.append(name)
+        if "".join(known):
+            return ",".join(known), {direction: prefs_known}
+        if "".join(maybe):
+            return "maybe " + ",".join(maybe), {direction: prefs_maybe}
+        return None, {}
+
+    @staticmethod
+    def fullname(user: dict[str, Any]) -> str:
+        name = f"{user.get('firstname') or ''} {user.get('lastname') or ''}".strip()
+        return name or str(user.get("email") or user.get("login") or "")
+
+    # ------------------------------------------------------------------ CTI log helpers
+
+    def log_row(self, call_id: str) -> CtiLogRow | None:
+        return next((row for row in self.log if row.call_id == call_id), None)
+
+    def cti_pushes(self) -> list[RecordedRequest]:
+        """Recorded CTI push requests (any token), oldest first."""
+        return [r for r in self.requests if r.method == "POST" and _is_cti_push_path(r.path)]
+
+    # ------------------------------------------------------------------ HTTP plumbing
+
+    @web.middleware
+    async def _record_middleware(
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Any],
+    ) -> web.StreamResponse:
+        body = await request.read()
+        record = RecordedRequest(
+            method=request.method,
+            path=request.path,
+            headers=dict(request.headers),
+            body=body,
+            params={},
+            status=0,
+            at=self.clock(),
+        )
+        self.requests.append(record)
+        if self._delay:
+            await asyncio.sleep(self._delay)
+        try:
+            response: web.StreamResponse = await handler(request)
+        except web.HTTPException as exc:
+            record.status = exc.status
+            raise
+        record.status = response.status
+        return response
+
+    @staticmethod
+    def _wants_json(request: web.Request) -> bool:
+        accept = request.headers.get("Accept", "").strip()
+        if not accept:
+            return False
+        types = [part.split(";", 1)[0].strip().lower() for part in accept.split(",")]
+        if "application/json" in types:
+            return True
+        return types == ["*/*"]
+
+    def _error(
+        self, request: web.Request, status: int, body: dict[str, str], **headers: str
+    ) -> web.Response:
+        if self._wants_json(request):
+            return web.json_response(body, status=status, headers=headers or None)
+        page = HTML_PAGES.get(status, HTML_PAGES[500])
+        return web.Response(
+            text=page, status=status, content_type="text/html", headers=headers or None
+        )
+
+    # ------------------------------------------------------------------ CTI push
+
+    async def _cti_push(self, request: web.Request) -> web.StreamResponse:
+        record = self.requests[-1]
+        if self._down_status is not None:
+            return web.Response(text="Service Unavailable", status=self._down_status)
+        if self._fail_next:
+            return web.Response(text="Bad Gateway", status=self._fail_next.pop(0))
+        cfg = self.config
+        if not cfg.enabled:
+            return web.json_response({"error": DISABLED_ERROR}, status=422)
+        if not cfg.configured:
+            return web.json_response({"error": NOT_CONFIGURED_ERROR}, status=422)
+        if request.match_info["token"] != cfg.token:
+            return web.json_response({"error": INVALID_TOKEN_ERROR}, status=401)
+        try:
+            params = parse_rails_params(
+                request.query_string, request.headers.get("Content-Type", ""), record.body
+            )
+        except _ParamsError:
+            return self._error(request, 400, {"error": "Bad Request"})
+        record.params = params
+        if params.get("direction") not in ("in", "out"):
+            return web.json_response({"error": INVALID_DIRECTION_ERROR}, status=422)
+        async with self._lock:
+            try:
+                result = self._process(params)
+            except _CtiProcessError as exc:
+                return self._error(request, exc.status, exc.body)
+            if self._drop_next:
+                self._drop_next -= 1
+                record.dropped = True
+                record.status = 200
+                if request.transport is not None:
+                    request.transport.abort()
+                raise asyncio.CancelledError
+        return web.json_response(result)
+
+    def _process(self, params: dict[str, Any]) -> dict[str, Any]:
+        direction = params["direction"]
+        event = params.get("event")
+        result: dict[str, Any] = {}
+        if direction == "in" and event == "newCall":
+            for item in self.config.block_caller_ids:
+                if item.get("caller_id") == params.get("from"):
+                    result = {"action": "reject", "reason": "busy"}
+                    break
+        if direction == "out" and event == "newCall":
+            dial = self._routing(params)
+            if dial is not None:
+                params["from"] = dial["caller_id"]
+                result = dial
+        self._log_process(params)
+        return result
+
+    def _routing(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        to = params.get("to")
+        if not isinstance(to, str) or not to:
+            return None
+        for row in self.config.routing_table:
+            dest = str(row.get("dest", "")).replace("*", ".+?")
+            try:
+                matched = re.search(f"^{dest}$", to)
+            except re.error as exc:
+                raise _CtiProcessError(500, {"error": _error_id()}) from exc
+            if matched:
+                return {"action": "dial", "caller_id": row.get("caller_id", ""), "number": to}
+        if self.config.default_caller_id:
+            return {"action": "dial", "caller_id": self.config.default_caller_id, "number": to}
+        return None
+
+    def _log_process(self, params: dict[str, Any]) -> None:
+        """``Cti::Log.process``: the caller-log state machine."""
+        cause = _scalar(params.get("cause"))
+        call_id = _scalar(params["callId"] if "callId" in params else params.get("call_id"))
+        user_param = params.get("user")
+        user = ", ".join(map(str, user_param)) if isinstance(user_param, list) else user_param
+        user = _scalar(user)
+        direction = params["direction"]
+        event = params.get("event")
+        queue = _scalar(params.get("queue")) or None
+        from_number = _scalar(params.get("from"))
+        to_number = _scalar(params.get("to"))
+        if queue is None:
+            queue = to_number if direction == "in" else from_number
+        done = True
+        from_comment: str | None
+        to_comment: str | None
+        if direction == "in":
+            to_comment = user if user else queue
+            from_comment, preferences = self.comment_and_preferences(from_number or "", "from")
+            if event == "newCall":
+                done = False
+        else:
+            from_comment = user
+            to_comment, preferences = self.comment_and_preferences(to_number or "", "to")
+        now = self.clock()
+        if event == "newCall":
+            for name, value in (("from", from_number), ("to", to_number), ("call_id", call_id)):
+                if value is None:
+                    raise _CtiProcessError(
+                        422,
+                        {
+                            "error": f"Attribute '{name}' required!",
+                            "error_human": f"Attribute '{name}' required!",
+                        },
+                    )
+            assert call_id is not None and from_number is not None and to_number is not None
+            if self.log_row(call_id) is not None:
+                raise _CtiProcessError(
+                    500, {"error": ALREADY_EXISTS_ERROR, "error_human": ALREADY_EXISTS_ERROR}
+                )
+            self.log.append(
+                CtiLogRow(
+                    id=self._new_id("log"),
+                    direction=direction,
+                    state="newCall",
+                    from_=from_number,
+                    from_comment=from_comment,
+                    to=to_number,
+                    to_comment=to_comment,
+                    queue=queue,
+                    call_id=call_id,
+                    comment=cause,
+                    initialized_at=now,
+                    start_at=None,
+                    end_at=None,
+                    duration_waiting_time=None,
+                    duration_talking_time=None,
+                    done=done,
+                    preferences=preferences,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+            return
+        if event == "answer":
+            row = self.log_row(call_id) if call_id else None
+            if row is None:
+                raise _CtiProcessError(500, {"error": _error_id()})
+            if row.state == "hangup":
+                return
+            row.state = "answer"
+            row.start_at = now
+            row.duration_waiting_time = _int_seconds(now, row.initialized_at)
+            if "user" in params:
+                row.to_comment = user
+            row.done = done
+            row.comment = cause
+            row.updated_at = now
+            return
+        if event == "hangup":
+            row = self.log_row(call_id) if call_id else None
+            if row is None:
+                raise _CtiProcessError(500, {"error": _error_id()})
+            row.done = done
+            if direction == "in":
+                missed = row.state == "newCall" and cause != "forwarded"
+                if missed or row.to_comment == "voicemail":
+                    row.done = False
+            row.state = "hangup"
+            row.end_at = now
+            if row.start_at is not None:
+                row.duration_talking_time = _int_seconds(now, row.start_at)
+            elif row.duration_waiting_time is None:
+                row.duration_waiting_time = _int_seconds(now, row.initialized_at)
+            row.comment = cause
+            row.updated_at = now
+            return
+        raise _CtiProcessError(422, {"error": _error_id()})
+
+    # ------------------------------------------------------------------ REST auth
+
+    def _authenticate(
+        self, request: web.Request, permission: str
+    ) -> tuple[dict[str, Any] | None, web.Response | None]:
+        header = request.headers.get("Authorization", "")
+        if not header:
+            return None, self._error(request, 403, {"error": "Authentication required"})
+        match = re.fullmatch(r"Token token=(\S+)", header.strip())
+        entry = self.api_tokens.get(match.group(1)) if match else None
+        if entry is None:
+            return None, self._error(
+                request,
+                401,
+                {"error": "Invalid token!", "error_human": "Invalid token!"},
+                **{"X-Failure": "invalid token"},
+            )
+        user_id, permissions = entry
+        if permission not in permissions:
+            return None, self._error(
+                request, 403, {"error": "Not authorized", "error_human": "Not authorized"}
+            )
+        return self.users[user_id], None
+
+    def _public_user(self, user: dict[str, Any], expand: bool = False) -> dict[str, Any]:
+        data = {k: v for k, v in user.items() if k != "permissions"}
+        data["created_at"] = _iso(user["created_at"])
+        data["updated_at"] = _iso(user["updated_at"])
+        if expand:
+            org = self.organizations.get(user.get("organization_id") or 0)
+            data["organization"] = org["name"] if org else None
+        return data
+
+    def _public_org(self, org: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **org,
+            "created_at": _iso(org["created_at"]),
+            "updated_at": _iso(org["updated_at"]),
+        }
+
+    def _public_ticket(self, ticket: dict[str, Any]) -> dict[str, Any]:
+        data = {k: v for k, v in ticket.items() if k not in ("articles", "group")}
+        data["created_at"] = _iso(ticket["created_at"])
+        data["updated_at"] = _iso(ticket["updated_at"])
+        data["group_id"] = 1
+        return data
+
+    def _user_assets(self, user_ids: list[int]) -> dict[str, Any]:
+        users: dict[str, Any] = {}
+        orgs: dict[str, Any] = {}
+        for user_id in user_ids:
+            user = self.users.get(user_id)
+            if user is None:
+                continue
+            users[str(user_id)] = self._public_user(user)
+            org = self.organizations.get(user.get("organization_id") or 0)
+            if org is not None:
+                orgs[str(org["id"])] = self._public_org(org)
+        assets: dict[str, Any] = {"User": users}
+        if orgs:
+            assets["Organization"] = orgs
+        return assets
+
+    def _user_queues(self, user: dict[str, Any]) -> set[str]:
+        queues: set[str] = set()
+        for row in self.config.notify_map:
+            if user["id"] in row.get("user_ids", []):
+                queues.add(str(row.get("queue", "")))
+        for key in ("phone", "mobile"):
+            queues.update(extract_numbers(user.get(key)))
+        return queues
+
+    # ------------------------------------------------------------------ caller log API
+
+    async def _cti_log(self, request: web.Request) -> web.StreamResponse:
+        user, problem = self._authenticate(request, "cti.agent")
+        if problem is not None:
+            return problem
+        assert user is not None
+        rows = list(reversed(self.log))
+        if self.config.notify_map:
+            queues = self._user_queues(user)
+            rows = [row for row in rows if row.queue in queues]
+        rows = rows[: self.config.view_limit]
+        user_ids: list[int] = []
+        for row in rows:
+            for entries in row.preferences.values():
+                user_ids += [int(e["user_id"]) for e in entries if e.get("user_id")]
+        return web.json_response(
+            {
+                "list": [row.as_json() for row in rows],
+                "assets": self._user_assets(user_ids),
+                "backends": [
+                    {"name": "CTI (generic)", "enabled": True, "url": "#system/integration/cti"}
+                ],
+            }
+        )
+
+    async def _cti_done(self, request: web.Request) -> web.StreamResponse:
+        _, problem = self._authenticate(request, "cti.agent")
+        if problem is not None:
+            return problem
+        try:
+            data = json.loads(await request.read() or b"{}")
+            row_id = int(request.match_info["id"])
+        except ValueError:
+            return self._error(request, 422, {"error": _error_id()})
+        row = next((r for r in self.log if r.id == row_id), None)
+        if row is None:
+            return self._error(request, 404, {"error": "Couldn't find Cti::Log"})
+        row.done = bool(data.get("done")) if isinstance(data, dict) else False
+        row.updated_at = self.clock()
+        return web.json_response({})
+
+    async def _cti_done_bulk(self, request: web.Request) -> web.StreamResponse:
+        _, problem = self._authenticate(request, "cti.agent")
+        if problem is not None:
+            return problem
+        try:
+            data = json.loads(await request.read() or b"{}")
+        except ValueError:
+            return self._error(request, 422, {"error": _error_id()})
+        ids = data.get("ids", []) if isinstance(data, dict) else []
+        for row in self.log:
+            if row.id in ids or str(row.id) in ids:
+                row.done = True
+                row.updated_at = self.clock()
+        return web.json_response({})
+
+    # ------------------------------------------------------------------ REST subset
+
+    async def _users_me(self, request: web.Request) -> web.StreamResponse:
+        user, problem = self._authenticate(request, "ticket.agent")
+        if problem is not None:
+            return problem
+        assert user is not None
+        return web.json_response(self._public_user(user))
+
+    async def _users_search(self, request: web.Request) -> web.StreamResponse:
+        _, problem = self._authenticate(request, "ticket.agent")
+        if problem is not None:
+            return problem
+        query = request.query.get("query", "").strip()
+        try:
+            asked = request.query.get("limit") or request.query.get("per_page") or 100
+            limit = min(int(asked), 500)
+        except ValueError:
+            limit = 100
+        found = [u for u in self.users.values() if query and self._user_matches(u, query)]
+        return web.json_response([self._public_user(u) for u in found[:limit]])
+
+    def _user_matches(self, user: dict[str, Any], query: str) -> bool:
+        """Database search (names, e-mail, login) or, with Elasticsearch, phones as well."""
+        terms = [t for t in re.split(r"\s+OR\s+|\s+", query) if t]
+        for term in terms:
+            field_name, _, value = term.rpartition(":")
+            value = value.strip('*"').lower()
+            if not value:
+                continue
+            text_fields = ["firstname", "lastname", "email", "login"]
+            in_text = any(value in str(user.get(name) or "").lower() for name in text_fields)
+            if in_text and (not field_name or field_name in text_fields):
+                return True
+            if self.elasticsearch and value.isdigit():
+                for name in ("phone", "mobile", "fax"):
+                    if field_name and field_name != name:
+                        continue
+                    digits = re.sub(r"\D", "", str(user.get(name) or ""))
+                    if digits and value in digits:
+                        return True
+        return False
+
+    async def _users_show(self, request: web.Request) -> web.StreamResponse:
+        _, problem = self._authenticate(request, "ticket.agent")
+        if problem is not None:
+            return problem
+        try:
+            user = self.users.get(int(request.match_info["id"]))
+        except ValueError:
+            user = None
+        if user is None:
+            return self._error(request, 404, {"error": "Couldn't find User"})
+        expand = request.query.get("expand") in ("true", "1")
+        return web.json_response(self._public_user(user, expand=expand))
+
+    def _state_type(self, state_id: int) -> str:
+        return next((s["state_type"] for s in TICKET_STATES if s["id"] == state_id), "")
+
+    async def _ticket_customer(self, request: web.Request) -> web.StreamResponse:
+        _, problem = self._authenticate(request, "ticket.agent")
+        if problem is not None:
+            return problem
+        try:
+            customer_id = int(request.query.get("customer_id", ""))
+        except ValueError:
+            return self._error(request, 422, {"error": "Need customer_id!"})
+        tickets = sorted(
+            (t for t in self.tickets.values() if t["customer_id"] == customer_id),
+            key=lambda t: (t["created_at"], t["id"]),
+            reverse=True,
+        )
+        opened = [t for t in tickets if self._state_type(t["state_id"]) in _OPEN_TYPES][:15]
+        closed = [t for t in tickets if self._state_type(t["state_id"]) == "closed"][:15]
+        assets = {"Ticket": {str(t["id"]): self._public_ticket(t) for t in opened + closed}}
+        return web.json_response(
+            {
+                "ticket_ids_open": [t["id"] for t in opened],
+                "ticket_ids_closed": [t["id"] for t in closed],
+                "assets": assets,
+            }
+        )
+
+    async def _ticket_states(self, request: web.Request) -> web.StreamResponse:
+        _, problem = self._authenticate(request, "ticket.agent")
+        if problem is not None:
+            return problem
+        return web.json_response(
+            [
+                {
+                    "id": s["id"],
+                    "name": s["name"],
+                    "state_type_id": TICKET_STATES.index(s) + 1,
+                    "active": True,
+                }
+                for s in TICKET_STATES
+            ]
+        )
+
+    async def _tickets_show(self, request: web.Request) -> web.StreamResponse:
+        _, problem = self._authenticate(request, "ticket.agent")
+        if problem is not None:
+            return problem
+        try:
+            ticket = self.tickets.get(int(request.match_info["id"]))
+        except ValueError:
+            ticket = None
+        if ticket is None:
+            return self._error(request, 404, {"error": "Couldn't find Ticket"})
+        return web.json_response(self._public_ticket(ticket))
+
+    async def _tickets_create(self, request: web.Request) -> web.StreamResponse:
+        _, problem = self._authenticate(request, "ticket.agent")
+        if problem is not None:
+            return problem
+        try:
+            data = json.loads(await request.read() or b"{}")
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            return self._error(request, 422, {"error": "Need JSON body"})
+        article = data.get("article")
+        if not isinstance(article, dict):
+            return self._error(
+                request,
+                422,
+                {"error": "article hash is missing", "error_human": "article hash is missing"},
+            )
+        try:
+            customer_id = int(str(data.get("customer_id")))
+        except (TypeError, ValueError):
+            customer_id = 0
+        if customer_id not in self.users or not data.get("title"):
+            return self._error(
+                request,
+                422,
+                {"error": "Invalid customer or title", "error_human": "Invalid customer or title"},
+            )
+        ticket_id = self.add_ticket(
+            customer_id=customer_id,
+            title=str(data["title"]),
+            state="new",
+            first_article_body=str(article.get("body", "")),
+            first_article_sender=str(article.get("sender", "Agent")),
+            group=str(data.get("group") or "Users"),
+        )
+        return web.json_response(self._public_ticket(self.tickets[ticket_id]), status=201)
+
+
+def _scalar(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def _is_cti_push_path(path: str) -> bool:
+    parts = path.strip("/").split("/")
+    return len(parts) == 4 and parts[:3] == ["api", "v1", "cti"] and parts[3] not in ("log",)

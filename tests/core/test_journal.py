@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from ctidesk.core.calls import CallEvent, Direction, EventKind, EventSource
+from ctidesk.core.journal import _MIGRATIONS, HistoryRecord, Journal
+from ctidesk.core.numbers import parse_number
+from ctidesk.core.tracker import CallTracker
+
+T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+
+
+def feed(
+    tracker: CallTracker, number: str, name: str | None, kinds: list[EventKind], start: float
+) -> str:
+    call_id = ""
+    for offset, kind in enumerate(kinds):
+        call = tracker.handle(
+            CallEvent(
+                source=EventSource.PHONE,
+                kind=kind,
+                remote=parse_number(number),
+                direction=Direction.INBOUND,
+                remote_name=name,
+                at=T0 + timedelta(seconds=start + offset * 5),
+            )
+        )
+        call_id = call.id
+    return call_id
+
+
+def make(tmp_path: Path) -> tuple[CallTracker, Journal]:
+    journal = Journal(tmp_path / "journal.sqlite3")
+    tracker = CallTracker(clock=lambda: T0 + timedelta(hours=1))
+    tracker.subscribe(journal.on_call_changed)
+    return tracker, journal
+
+
+def test_calls_are_recorded_with_timeline_and_callback_flag(tmp_path: Path) -> None:
+    tracker, journal = make(tmp_path)
+    answered = feed(
+        tracker,
+        "+49 30 1234567",
+        "Jane Doe",
+        [EventKind.RINGING, EventKind.ANSWERED, EventKind.ENDED],
+        0,
+    )
+    missed = feed(tracker, "+43 1 5551234", "Max Muster", [EventKind.RINGING, EventKind.ENDED], 100)
+    entry = journal.get(answered)
+    assert entry is not None
+    assert entry.ending == "normal"
+    assert [t["what"] for t in entry.timeline] == ["ringing", "answered", "ended"]
+    assert [c.id for c in journal.callbacks()] == [missed]
+    journal.set_done(missed)
+    assert journal.callbacks() == []
+    journal.set_notes(answered, "wants a quote")
+    assert journal.get(answered).notes == "wants a quote"  # type: ignore[union-attr]
+    assert [e.id for e in journal.recent()] == [missed, answered]
+
+
+def test_search_by_number_in_any_spelling_and_by_name(tmp_path: Path) -> None:
+    tracker, journal = make(tmp_path)
+    jane = feed(tracker, "+49 30 1234567", "Jane Doe", [EventKind.RINGING, EventKind.ENDED], 0)
+    feed(tracker, "+43 1 5551234", "Max Muster", [EventKind.RINGING, EventKind.ENDED], 100)
+    for query in ["1234567", "030 1234567", "+49301234567", "jane", "Doe"]:
+        assert [e.id for e in journal.search(query)] == [jane], query
+    assert journal.search("nobody") == []
+    assert [e.id for e in journal.search("Jane", callbacks_only=True)] == [jane]
+
+
+def test_history_records_merge_into_the_tracked_call_and_resends_update(tmp_path: Path) -> None:
+    tracker, journal = make(tmp_path)
+    call_id = feed(
+        tracker, "+49 30 1234567", None, [EventKind.RINGING, EventKind.ANSWERED, EventKind.ENDED], 0
+    )
+    number = parse_number("+49 30 1234567")
+    record = HistoryRecord(
+        uuid="u-1",
+        direction=Direction.INBOUND,
+        remote_raw="49301234567",
+        remote_e164=number.e164,
+        remote_key=number.key,
+        remote_name="Jane Doe",
+        started_at=T0 + timedelta(seconds=1),
+        duration_seconds=10,
+        status="answered",
+    )
+    assert journal.merge_history(record) == call_id
+    resent = HistoryRecord(**{**record.__dict__, "summary": "Customer asked about invoice 42."})
+    assert journal.merge_history(resent) == call_id
+    entry = journal.get(call_id)
+    assert entry is not None and entry.summary == "Customer asked about invoice 42."
+    assert entry.remote_name == "Jane Doe"
+    assert journal.count() == 1
+
+
+def test_a_history_record_with_no_tracked_call_becomes_its_own_row(tmp_path: Path) -> None:
+    _, journal = make(tmp_path)
+    number = parse_number("+49 89 123456")
+    record = HistoryRecord(
+        uuid="u-2",
+        direction=Direction.INBOUND,
+        remote_raw="4989123456",
+        remote_e164=number.e164,
+        remote_key=number.key,
+        remote_name=None,
+        started_at=T0,
+        duration_seconds=0,
+        status="missed",
+    )
+    row = journal.merge_history(record)
+    assert journal.merge_history(record) == row
+    assert [c.id for c in journal.callbacks()] == [row]
+
+
+def test_schema_is_versioned_and_uses_wal(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    Journal(path).close()
+    reopened = Journal(path)
+    assert reopened.schema_version == len(_MIGRATIONS)
+    reopened.close()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -1,0 +1,87 @@
+"""End-to-end fixtures: a real X display (Xvfb) with a system tray host (trayer)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+
+def _wait_for(predicate: object, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"{what} did not come up within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Start Xvfb plus trayer; yield the environment a program needs to use them."""
+    for tool in ("Xvfb", "trayer", "xdotool"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is not installed; .ci/run installs it with apt-get")
+    read_fd, write_fd = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_fd)
+    with os.fdopen(read_fd) as reader:
+        number = reader.readline().strip()
+    env = {**os.environ, "DISPLAY": f":{number}", "QT_QPA_PLATFORM": "xcb"}
+    env.pop("WAYLAND_DISPLAY", None)
+    trayer = subprocess.Popen(
+        [
+            "trayer",
+            "--edge",
+            "top",
+            "--align",
+            "right",
+            "--widthtype",
+            "pixel",
+            "--width",
+            "200",
+            "--height",
+            "32",
+            "--SetDockType",
+            "true",
+            "--transparent",
+            "false",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def tray_ready() -> bool:
+        probe = subprocess.run(
+            ["xdotool", "search", "--class", "trayer"], env=env, capture_output=True, check=False
+        )
+        return bool(probe.stdout.strip())
+
+    try:
+        _wait_for(tray_ready, 10, "trayer")
+        yield env
+    finally:
+        for process in (trayer, xvfb):
+            process.terminate()
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def screenshot(env: dict[str, str], path: Path) -> Path:
+    """Grab the whole screen (imagemagick's `import`)."""
+    subprocess.run(["import", "-window", "root", str(path)], env=env, check=True, timeout=30)
+    return path

@@ -1,0 +1,163 @@
+"""The real network side (`start_network`) on the simulators, headless, as a user would set it up.
+
+Shared by the phone-fault, secrets and soak tests: settings and secrets are pointed at a
+`SimulatorSuite`, the settings file is written, and `open_context` loads it and sets up logging to
+the home's log file exactly as the app does. Everything is torn down afterwards, including the
+log handlers `open_context` put on the root logger.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from ctidesk.app import Context, Core, Network, build_core, open_context, start_network
+from ctidesk.config.paths import AppPaths
+from ctidesk.config.secrets import MemorySecretStore, SecretName
+from ctidesk.config.settings import Settings, save_settings
+from ctidesk.core.ports import SystemStatus
+from ctidesk.sim.suite import SimulatorSuite
+
+ACTION_URL_TOKEN = "network-support-action-token-0123456789"
+"""A fixed Action URL token so tests can look for it in files and logs."""
+
+
+@dataclass
+class World:
+    suite: SimulatorSuite
+    context: Context
+    core: Core
+    network: Network
+    statuses: list[SystemStatus] = field(default_factory=list)
+
+    def last_status(self, system: str) -> SystemStatus | None:
+        found = [s for s in self.statuses if s.system == system]
+        return found[-1] if found else None
+
+    def secrets(self) -> dict[str, str]:
+        """Every secret value this world uses, by name (for "never stored or logged" checks)."""
+        values = {
+            name.value: value
+            for name in SecretName
+            if (value := self.context.secrets.get(name)) is not None
+        }
+        values["zammad_cti_token"] = self.suite.zammad.config.token
+        return values
+
+
+def point_at(suite: SimulatorSuite, settings: Settings, secrets: MemorySecretStore) -> None:
+    """Settings and secrets for the simulators, as an agent would enter them."""
+    phone = settings.phone
+    phone.address = suite.phone.address
+    phone.listen_host = "127.0.0.1"
+    phone.listen_port = 0
+    phone.action_url_public_host = "127.0.0.1"
+    phone.mac = suite.phone.mac
+    phone.timeout_seconds = 0.5
+    secrets.set(SecretName.PHONE_PASSCODE, suite.phone.passcode)
+    secrets.set(SecretName.ACTION_URL_TOKEN, ACTION_URL_TOKEN)
+    zammad = settings.zammad
+    zammad.url = suite.zammad.base_url
+    zammad.agent_names = ["Agnes Agent"]
+    zammad.retry_initial_seconds = 0.05
+    zammad.retry_max_seconds = 0.2
+    zammad.request_timeout_seconds = 2.0
+    secrets.set(SecretName.ZAMMAD_API_TOKEN, suite.zammad.agent_token)
+    secrets.set(SecretName.ZAMMAD_CTI_URL, suite.zammad.cti_url)
+    nfon = settings.nfon
+    nfon.issuer = suite.nfon.issuer
+    nfon.call_history_url = suite.nfon.history_url
+    nfon.cti_url = suite.nfon.cti_url
+    nfon.customer = suite.nfon.customer
+    nfon.extension = suite.phone.local_number
+    nfon.scopes = ["openid"]
+    nfon.cti_enabled = True
+    nfon.cti_username = suite.nfon.cti_username
+    secrets.set(SecretName.NFON_CTI_PASSWORD, suite.nfon.cti_password)
+
+
+class LoopbackBrowser:
+    """Follows NFON's sign-in redirect back to ctidesk's loopback receiver (no real browser)."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def open(self, url: str) -> bool:
+        task = asyncio.get_running_loop().create_task(self._visit(url))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+        return True
+
+    @staticmethod
+    async def _visit(url: str) -> None:
+        async with httpx.AsyncClient() as browser:
+            answer = await browser.get(url)
+            location = answer.headers.get("location")
+            if location:
+                await browser.get(location)
+
+
+@asynccontextmanager
+async def running_network(
+    home: Path,
+    suite: SimulatorSuite,
+    *,
+    configure: Callable[[Settings], None] | None = None,
+) -> AsyncIterator[World]:
+    """`open_context` + `build_core` + `start_network` on the (started) simulators."""
+    paths = AppPaths.under(home)
+    paths.ensure()
+    secrets = MemorySecretStore()
+    settings = Settings()
+    point_at(suite, settings, secrets)
+    if configure is not None:
+        configure(settings)
+    save_settings(settings, paths.settings_file)
+    root = logging.getLogger()
+    handlers_before, level_before = list(root.handlers), root.level
+    browser = LoopbackBrowser()
+    try:
+        context = open_context(paths.settings_file, paths=paths, secrets=secrets)
+        core = build_core(context)
+        statuses: list[SystemStatus] = []
+        network = await start_network(
+            context, core, on_status=statuses.append, open_browser=browser.open
+        )
+        suite.phone.configure_action_urls(network.action_urls)
+        try:
+            yield World(suite, context, core, network, statuses)
+        finally:
+            await network.close()
+            await core.close()
+            for task in list(browser.tasks):
+                task.cancel()
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in handlers_before:
+                root.removeHandler(handler)
+                handler.close()
+        root.setLevel(level_before)
+
+
+@asynccontextmanager
+async def simulators() -> AsyncIterator[SimulatorSuite]:
+    suite = SimulatorSuite()
+    await suite.start()
+    try:
+        yield suite
+    finally:
+        await suite.stop()
+
+
+async def eventually(condition: Callable[[], bool], seconds: float = 5.0) -> None:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not true within {seconds} s")
+        await asyncio.sleep(0.02)
