@@ -14,12 +14,15 @@ STARTED = time.time()
 
 def main() -> int:
     from PySide6.QtCore import QTimer
-    from PySide6.QtGui import QColor, QIcon, QPixmap
+    from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
     app = QApplication(sys.argv[:1])
     pixmap = QPixmap(32, 32)
     pixmap.fill(QColor("#2e7d32"))
+    painter = QPainter(pixmap)  # two colours, so a painted icon tells from an empty slot
+    painter.fillRect(8, 8, 16, 16, QColor("#ffffff"))
+    painter.end()
     tray = QSystemTrayIcon(QIcon(pixmap))
     tray.setToolTip("baseline")
     tray.show()

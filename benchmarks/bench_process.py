@@ -1,7 +1,7 @@
 """ctidesk as a process on a real X display (Xvfb + trayer), next to a bare PySide6 tray icon.
 
-- start-up: process start until the tray host has embedded the icon (both measured the same way:
-  the icon window of the process reparented into trayer), median of several starts.
+- start-up: process start until the icon is shown: its window reparented into trayer and painted
+  (no longer one flat colour), both measured the same way, median of several starts.
 - memory: RSS 5 s after start.
 - idle CPU: CPU time over an idle minute (``--quick``: 10 s) of ctidesk configured against
   `ctidesk sim` (another process, as a real phone and Zammad are), once with the phone's Action
@@ -78,8 +78,23 @@ def _windows(env: dict[str, str], *query: str) -> set[int]:
     return {int(w) for w in found.stdout.split()}
 
 
-def _embedded(pid: int, env: dict[str, str], tray: set[int]) -> bool:
-    """Whether a window of ``pid`` has been reparented into the tray host."""
+def _painted(window: int, env: dict[str, str]) -> bool:
+    """Whether ``window`` shows more than one colour (an unpainted icon is the tray's grey)."""
+    spread = subprocess.run(
+        ["import", "-window", str(window), "-format", "%[fx:standard_deviation]", "info:"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    try:
+        return float(spread or 0) > 0.01
+    except ValueError:
+        return False
+
+
+def _embedded(pid: int, env: dict[str, str], tray: set[int]) -> int | None:
+    """The window of ``pid`` that the tray host has reparented, if there is one yet."""
     for window in _windows(env, "--pid", str(pid)):
         tree = subprocess.run(
             ["xwininfo", "-children", "-id", str(window)],
@@ -92,7 +107,7 @@ def _embedded(pid: int, env: dict[str, str], tray: set[int]) -> bool:
         while parent:
             ancestor = int(parent.group(1), 16)
             if ancestor in tray:
-                return True
+                return window
             tree = subprocess.run(
                 ["xwininfo", "-children", "-id", str(ancestor)],
                 env=env,
@@ -101,11 +116,11 @@ def _embedded(pid: int, env: dict[str, str], tray: set[int]) -> bool:
                 check=False,
             ).stdout
             parent = re.search(r"Parent window id: (0x[0-9a-f]+)", tree)
-    return False
+    return None
 
 
 def _start(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[bytes], float]:
-    """Start a process; return it and the seconds until its tray icon was embedded."""
+    """Start a process; return it and the seconds until its tray icon was docked and painted."""
     tray = _windows(env, "--class", "trayer")
     started = time.monotonic()
     process = subprocess.Popen(
@@ -113,7 +128,8 @@ def _start(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[by
     )
     deadline = started + 30
     while time.monotonic() < deadline:
-        if _embedded(process.pid, env, tray):
+        window = _embedded(process.pid, env, tray)
+        if window is not None and _painted(window, env):
             return process, time.monotonic() - started
         if process.poll() is not None:
             raise SystemExit(f"{command} ended before showing its tray icon")

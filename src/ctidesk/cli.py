@@ -6,14 +6,12 @@ Every failure the user can fix is one line on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from ctidesk import __version__
 from ctidesk.config.errors import SettingsError
 from ctidesk.config.secrets import SecretName, SecretStoreUnavailable
 
@@ -32,13 +30,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"ctidesk: {message}\n")
 
 
+class _VersionAction(argparse.Action):
+    """``--version``, reading the package metadata only when asked (it is slow to import)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> NoReturn:
+        from ctidesk import __version__
+
+        print(f"ctidesk {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ctidesk",
         description="Caller pop-ups and phone control for support agents.",
         epilog="A tel:, callto: or sip: link in place of COMMAND is dialled, as by `ctidesk dial`.",
     )
-    parser.add_argument("--version", action="version", version=f"ctidesk {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--config", type=Path, help="settings file to use instead of the default")
     parser.add_argument("--demo", action="store_true", help="run on the embedded simulators")
     parser.add_argument("--self-check", action="store_true", help="check the installation, exit")
@@ -137,6 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _doctor(args: argparse.Namespace) -> int:
+    import asyncio
+
     from ctidesk.app import open_context
     from ctidesk.doctor import Status, default_checks, format_table, run_checks
 

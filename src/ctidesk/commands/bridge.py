@@ -4,18 +4,19 @@ For a PC without a desktop session, or to run ctidesk as a service: the same cli
 app, built by the composition root. It prints where it listens and the phone's Action URLs once
 it is ready, a line whenever a system's state changes, and stops cleanly on Ctrl+C or SIGTERM
 (undelivered Zammad events stay in the outbox for the next start).
+
+Like every module under ``commands``, it imports asyncio and the clients inside its handlers:
+the parser is built on every start, and the tray icon should not wait for them.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ctidesk.core.ports import SystemStatus
+if TYPE_CHECKING:
+    from ctidesk.core.ports import SystemStatus
 
 READY_LINE = "ctidesk bridge ready"
 
@@ -29,6 +30,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_bridge(args: argparse.Namespace) -> int:
+    import asyncio
+
     from ctidesk.app import open_context
 
     context = open_context(args.config, log_to_stderr=True)
@@ -40,6 +43,10 @@ def _say(line: str) -> None:
 
 
 async def _serve(context: Any) -> int:
+    import asyncio
+    import contextlib
+    import signal
+
     from ctidesk.app import build_core, start_network
 
     stop = asyncio.Event()

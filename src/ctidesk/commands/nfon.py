@@ -6,12 +6,16 @@ The tray uses the same `TokenManager`, so signing in here signs in the desktop a
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from ctidesk.clients.nfon.errors import NfonError
+T = TypeVar("T")
+
+
+class _Failed(Exception):
+    """An NFON error, already worded for the user."""
 
 
 def register(subparsers: Any) -> None:
@@ -30,6 +34,22 @@ def register(subparsers: Any) -> None:
 def _fail(message: str) -> int:
     print(f"ctidesk: {message}", file=sys.stderr)
     return 2
+
+
+def _run(work: Callable[[], Awaitable[T]]) -> T:
+    """Run one NFON task; its errors come out as ``_Failed`` (asyncio and the NFON client are
+    imported here, not when the parser is built on every start)."""
+    import asyncio
+
+    from ctidesk.clients.nfon.errors import NfonError
+
+    async def guarded() -> T:
+        try:
+            return await work()
+        except NfonError as exc:
+            raise _Failed(str(exc)) from exc
+
+    return asyncio.run(guarded())
 
 
 def _login(args: argparse.Namespace) -> int:
@@ -53,10 +73,10 @@ def _login(args: argparse.Namespace) -> int:
             print(f"Signed in to NFON as {services.tokens.account_label()}.")
 
     try:
-        asyncio.run(run())
+        _run(run)
     except KeyboardInterrupt:
         return _fail("sign-in cancelled; nothing was stored")
-    except NfonError as exc:
+    except _Failed as exc:
         return _fail(str(exc))
     return 0
 
@@ -85,8 +105,8 @@ def _logout(args: argparse.Namespace) -> int:
             return True
 
     try:
-        asyncio.run(run())
-    except NfonError as exc:
+        _run(run)
+    except _Failed as exc:
         return _fail(str(exc))
     return 0
 
@@ -116,8 +136,8 @@ def _history(args: argparse.Namespace) -> int:
             return await services.history.records(query)
 
     try:
-        records = asyncio.run(run())
-    except NfonError as exc:
+        records = _run(run)
+    except _Failed as exc:
         return _fail(str(exc))
     if args.json:
         print(json.dumps([r.model_dump(mode="json") for r in records], indent=2))

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
-
-from ctidesk.clients.grandstream.errors import GrandstreamError
 
 _EVENT_LABELS = {
     "incoming_call": "Incoming Call",
@@ -52,6 +49,7 @@ def _fail(message: str) -> int:
 def _action_urls(args: argparse.Namespace) -> int:
     from ctidesk.app import open_context
     from ctidesk.clients.grandstream.action_url import EVENT_PVALUES, build_action_urls
+    from ctidesk.clients.grandstream.errors import GrandstreamError
     from ctidesk.clients.grandstream.factory import action_url_token, public_host_for
 
     context = open_context(args.config)
@@ -74,7 +72,10 @@ def _action_urls(args: argparse.Namespace) -> int:
 
 
 def _phone(args: argparse.Namespace) -> int:
+    import asyncio
+
     from ctidesk.app import open_context
+    from ctidesk.clients.grandstream.errors import GrandstreamError
 
     context = open_context(args.config)
     args.value = " ".join(args.value) or None

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import signal
 from typing import Any
 
 
@@ -33,10 +30,16 @@ def register(subparsers: Any) -> None:
 
 
 def run_sim(args: argparse.Namespace) -> int:
+    import asyncio
+
     return asyncio.run(_serve(args))
 
 
 async def _serve(args: argparse.Namespace) -> int:
+    import asyncio
+    import contextlib
+    import signal
+
     from ctidesk.sim.suite import SimulatorSuite
 
     suite = SimulatorSuite(

@@ -70,9 +70,43 @@ def show_early_tray_icon() -> Any:
     return icon
 
 
+DESKTOP_MODULES = (
+    "qasync",
+    "ctidesk.app",
+    "ctidesk.config.logs",
+    "ctidesk.config.settings",
+    "ctidesk.gui.desktop",
+    "ctidesk.gui.i18n",
+)
+
+
+def _import_while_painting(app: Any, modules: tuple[str, ...]) -> None:
+    """Import the desktop's modules on a worker thread while the Qt loop docks and paints the
+    early tray icon: importing them takes a few hundred milliseconds, during which an idle main
+    thread would leave an empty slot in the tray. A module that fails here fails again, with
+    its real error, when the main thread imports it next."""
+    import importlib
+    import threading
+
+    def work() -> None:
+        for module in modules:
+            try:
+                importlib.import_module(module)
+            except Exception:
+                return
+
+    worker = threading.Thread(target=work, name="ctidesk-imports", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        app.processEvents()
+        worker.join(0.005)
+    app.processEvents()
+
+
 def _run_desktop(
     app: Any, args: argparse.Namespace, name: str, demo_root: Path | None, early_tray: Any
 ) -> int:
+    _import_while_painting(app, DESKTOP_MODULES)
     import qasync
     from PySide6.QtCore import QCoreApplication
 
@@ -103,6 +137,7 @@ def _run_desktop(
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     core = build_core(context)
+    app.processEvents()
     shutdown: list[asyncio.Task[None]] = []
 
     def quit_app() -> None:
