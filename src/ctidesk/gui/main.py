@@ -107,6 +107,7 @@ def _run_desktop(
     app: Any, args: argparse.Namespace, name: str, demo_root: Path | None, early_tray: Any
 ) -> int:
     _import_while_painting(app, DESKTOP_MODULES)
+    drop_cached_source_lines()
     import qasync
     from PySide6.QtCore import QCoreApplication
 
@@ -235,10 +236,20 @@ async def _start_network(desktop: Any, *, demo: bool, dial_on_start: str | None 
         )
         return
     desktop.attach(parts)
+    drop_cached_source_lines()
     if dial_on_start:
         from ctidesk.gui.single_instance import InstanceRequest
 
         desktop.handle_request(InstanceRequest("dial", dial_on_start))
+
+
+def drop_cached_source_lines() -> None:
+    """Free the source text PySide6 reads into ``linecache`` for every module imported after it
+    (its ``__feature__`` support greps each module for "PySide6"): about 10 MB the app never
+    uses. A traceback that needs a line reads it from disk again."""
+    import linecache
+
+    linecache.clearcache()
 
 
 async def _shutdown(desktop: Any, network: asyncio.Task[None]) -> None:
