@@ -142,7 +142,6 @@ def user_error(message: str) -> int:
     return 2
 
 
-JOURNAL_FLUSH_SECONDS = 1.0
 StatusCallback = Callable[[SystemStatus], None]
 
 
@@ -333,18 +332,10 @@ async def start_network(
         await _start_phone(context, core, network)
         _start_zammad(context, core, network)
         _start_nfon(context, core, network, open_browser)
-        network.spawn("journal flush", _flush_forever(core))
     except BaseException:
         await network.close()
         raise
     return network
-
-
-async def _flush_forever(core: Core) -> None:
-    """Writes are batched; this bounds how long a finished call waits to reach the disk."""
-    while True:
-        await asyncio.sleep(JOURNAL_FLUSH_SECONDS)
-        core.journal.flush()
 
 
 async def _start_phone(context: Context, core: Core, network: Network) -> None:

@@ -123,3 +123,46 @@ def test_schema_is_versioned_and_uses_wal(tmp_path: Path) -> None:
     reopened.close()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def _rows_on_disk(path: Path) -> list[tuple[str, str]]:
+    """What another process would read: the committed rows, through a connection of its own."""
+    with sqlite3.connect(path) as other:
+        return sorted(other.execute("SELECT id, state FROM calls").fetchall())
+
+
+def test_rows_reach_the_disk_by_themselves_soon_after_a_call(tmp_path: Path) -> None:
+    import time
+
+    from ctidesk.core.journal import FLUSH_INTERVAL
+
+    tracker, journal = make(tmp_path)
+    call_id = feed(tracker, "+49 30 1234567", None, [EventKind.RINGING, EventKind.ENDED], 0)
+    deadline = time.monotonic() + 20 * FLUSH_INTERVAL
+    while not _rows_on_disk(tmp_path / "journal.sqlite3") and time.monotonic() < deadline:
+        time.sleep(FLUSH_INTERVAL / 4)
+    assert _rows_on_disk(tmp_path / "journal.sqlite3") == [(call_id, "ended")]
+    journal.close()
+
+
+def test_rows_that_fail_to_commit_stay_queued_and_land_later(tmp_path: Path) -> None:
+    path = tmp_path / "journal.sqlite3"
+    tracker, journal = make(tmp_path)
+    journal._db.execute("PRAGMA busy_timeout=50")
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another writer holds the database
+    call_id = feed(tracker, "+49 30 1234567", None, [EventKind.RINGING], 0)
+    try:
+        journal.flush()
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc)
+    else:
+        raise AssertionError("the commit should have failed while the database was locked")
+    later = feed(tracker, "+49 30 1234567", None, [EventKind.ANSWERED], 10)
+    assert later == call_id
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    entry = journal.get(call_id)
+    assert entry is not None and entry.state == "connected", "the newer change won"
+    assert _rows_on_disk(path) == [(call_id, "connected")]
+    journal.close()
