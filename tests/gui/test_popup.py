@@ -280,3 +280,46 @@ def test_a_repeat_callers_card_opens_with_the_customer_already_in_it(
     assert "Erika Mustermann, Muster GmbH" in card.customer_label.text(), "no loop turn needed"
     assert card.tickets.topLevelItemCount() == 2
     assert lookup.looked_up == [first.remote.key], "answered from the cache, not asked again"
+
+
+def test_a_reused_card_keeps_nothing_of_the_previous_call(
+    stack: PopupStack, tracker: CallTracker, lookup: FakeLookup, run: Any
+) -> None:
+    from PySide6.QtTest import QTest
+
+    lookup.release.set()
+    first = ring(tracker, "+49 30 1234567", name="Front desk")
+    card = stack.card_for(first.id)
+    assert card is not None
+    run(wait_until(lambda: card.tickets.topLevelItemCount() == 2))
+    card.tickets.setCurrentItem(card.tickets.topLevelItem(0))
+    QTest.mouseClick(card, Qt.MouseButton.LeftButton)
+    card.answer_button.click()
+    assert card.answered_here
+    assert not card.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
+    tracker.handle(
+        CallEvent(
+            source=EventSource.PHONE,
+            kind=EventKind.ENDED,
+            remote=first.remote,
+            direction=Direction.INBOUND,
+        )
+    )
+    run(wait_until(lambda: stack.card_for(first.id) is None))
+
+    second = ring(tracker, "+43 1 5551234")
+    reused = stack.card_for(second.id)
+    assert reused is card, "the closed card is shown again, not rebuilt"
+    assert reused.isVisible()
+    assert reused.call_id == second.id and reused.info is None
+    assert "+43 1 5551234" in reused.number_label.text()
+    assert "Austria" in reused.number_label.text()
+    assert reused.windowTitle() == "Incoming call from +43 1 5551234"
+    assert reused.customer_label.text() == "Looking up in Zammad…"
+    assert reused.name_label.text() == "" and not reused.name_label.isVisible()
+    assert reused.tickets.topLevelItemCount() == 0 and not reused.tickets.isVisible()
+    assert not reused.answered_here
+    assert reused.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
+    assert reused.answer_button.isEnabled()
+    assert not reused.customer_button.isEnabled()
+    assert not reused.ticket_button.isEnabled()

@@ -8,7 +8,7 @@ tray. The card only reaches the phone through the bridge.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -19,6 +19,7 @@ from PySide6.QtCore import (
     QPoint,
     QRect,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent, QPalette, QShortcut
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from ctidesk.config.settings import PopupSettings
 from ctidesk.core.calls import Call, CallChanged, CallState, ChangeKind, Direction, EndCause
-from ctidesk.core.numbers import PhoneNumber
+from ctidesk.core.numbers import PhoneNumber, parse_number
 from ctidesk.core.ports import CallerInfo, MatchLevel, TicketSummary
 from ctidesk.gui.bridge import DesktopBridge
 
@@ -45,6 +46,9 @@ COMPACT_WIDTH = 300
 CARD_GAP = 8
 SCREEN_MARGIN = 12
 MAX_TICKETS_SHOWN = 8
+SPARE_CARDS = 3
+"""Closed cards kept for the next calls, per kind (full and compact)."""
+PREPARE_CARD_AFTER_MS = 1000
 
 _STATE_WORDS = {
     CallState.RINGING: QT_TRANSLATE_NOOP("CallerCard", "ringing"),
@@ -128,8 +132,24 @@ class CallerCard(QFrame):
         self.setFixedWidth(COMPACT_WIDTH if compact else CARD_WIDTH)
         self.setObjectName("callerCard")
         self._build()
+        self._show_known_info()
+
+    def reuse_for(self, call: Call) -> None:
+        """Show another call in this closed card. Building a card costs about 2 ms, more than a
+        burst of calls leaves time for, so the stack keeps a few closed ones; nothing of the
+        previous call may remain."""
+        self._call = call
+        self._info = None
+        self.answered_here = False
+        self.tickets.clear()
+        self.tickets.setVisible(False)
+        if not self.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus:
+            self.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus, True)
         self.update_call(call)
-        info = bridge.caller_info(call.id)
+        self._show_known_info()
+
+    def _show_known_info(self) -> None:
+        info = self._bridge.caller_info(self._call.id)
         if info is not None:
             self.update_info(info)
 
@@ -415,8 +435,27 @@ class PopupStack(QObject):
         self._bridge = bridge
         self._anchor = anchor or (lambda: QRect())
         self._cards: dict[str, CallerCard] = {}
+        self._spare: dict[bool, list[CallerCard]] = {True: [], False: []}
+        self._closed = False
         bridge.call_changed.connect(self._on_call_changed)
         bridge.caller_info_ready.connect(self._on_caller_info)
+        QTimer.singleShot(PREPARE_CARD_AFTER_MS, self, self._prepare_card)
+
+    def _prepare_card(self) -> None:
+        """Build the first card while nothing rings: the first build of the day also warms up
+        Qt's styles and fonts, and took the first caller's pop-up about 9 ms."""
+        if self._closed or self._spare[False]:
+            return
+        placeholder = Call(
+            id="",
+            direction=Direction.INBOUND,
+            remote=parse_number(""),
+            state=CallState.RINGING,
+            started_at=datetime.now(UTC),
+        )
+        card = CallerCard(self._bridge, placeholder)
+        card.dismissed.connect(self.close_card)
+        self._spare[False].append(card)
 
     @property
     def settings(self) -> PopupSettings:
@@ -460,8 +499,13 @@ class PopupStack(QObject):
         """Show (or raise) the card of a call, also for an ended one ("Show last caller")."""
         card = self._cards.get(call.id)
         if card is None:
-            card = CallerCard(self._bridge, call, compact=call.direction is Direction.OUTBOUND)
-            card.dismissed.connect(self.close_card)
+            compact = call.direction is Direction.OUTBOUND
+            if self._spare[compact]:
+                card = self._spare[compact].pop()
+                card.reuse_for(call)
+            else:
+                card = CallerCard(self._bridge, call, compact=compact)
+                card.dismissed.connect(self.close_card)
             self._cards[call.id] = card
         card.adjustSize()
         self._arrange()
@@ -473,12 +517,21 @@ class PopupStack(QObject):
         card = self._cards.pop(call_id, None)
         if card is not None:
             card.hide()
-            card.deleteLater()
+            spare = self._spare[card.compact]
+            if len(spare) < SPARE_CARDS:
+                spare.append(card)
+            else:
+                card.deleteLater()
             self._arrange()
 
     def close_all(self) -> None:
+        self._closed = True
         for call_id in list(self._cards):
             self.close_card(call_id)
+        for spare in self._spare.values():
+            for card in spare:
+                card.deleteLater()
+            spare.clear()
 
     def _arrange(self) -> None:
         """Stack the cards from the tray corner inwards, newest nearest the tray."""
