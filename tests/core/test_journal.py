@@ -166,3 +166,19 @@ def test_rows_that_fail_to_commit_stay_queued_and_land_later(tmp_path: Path) -> 
     assert entry is not None and entry.state == "connected", "the newer change won"
     assert _rows_on_disk(path) == [(call_id, "connected")]
     journal.close()
+
+
+def test_a_flood_the_writer_cannot_keep_up_with_is_committed_by_the_caller(
+    tmp_path: Path,
+) -> None:
+    from ctidesk.core.journal import QUEUE_LIMIT
+
+    tracker, journal = make(tmp_path)
+    journal._stop.set()  # the writer thread stops: as if it never got the GIL
+    journal._wake.set()
+    journal._writer.join()
+    for index in range(QUEUE_LIMIT + 5):
+        feed(tracker, f"+49 30 {1000000 + index}", None, [EventKind.RINGING], index)
+    on_disk = _rows_on_disk(tmp_path / "journal.sqlite3")
+    assert len(on_disk) == QUEUE_LIMIT, "the call that filled the queue committed it"
+    assert len(journal.recent(limit=QUEUE_LIMIT + 10)) == QUEUE_LIMIT + 5

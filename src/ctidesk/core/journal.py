@@ -85,6 +85,9 @@ log = logging.getLogger(__name__)
 HISTORY_MATCH_WINDOW = timedelta(minutes=2)
 FLUSH_INTERVAL = 0.2
 BATCH_MAX = 500
+QUEUE_LIMIT = 2 * BATCH_MAX
+"""Beyond this many queued rows ``record`` commits them itself: under a flood that keeps the
+calling thread busy the writer thread gets too little of the GIL, and the queue would grow."""
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,8 @@ class Journal:
 
     Call rows are written behind: ``record`` only queues the row, and a writer thread commits
     the queue every `FLUSH_INTERVAL` (sooner at `BATCH_MAX` rows). A commit takes 5-10 ms, a
-    stall the GUI thread must not see during a burst of calls. Every read and every other
+    stall the GUI thread must not see during a burst of calls; only a flood beyond
+    `QUEUE_LIMIT` rows makes ``record`` commit itself. Every read and every other
     write commits the queue first, so readers never see stale rows. ``_lock`` guards the
     database, ``_queue_lock`` only the queue, so queueing never waits for a commit.
     """
@@ -160,7 +164,7 @@ class Journal:
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._lock = threading.RLock()
         self._queue_lock = threading.Lock()
-        self._pending: dict[str, Call] = {}
+        self._pending: dict[str, tuple[object, ...]] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -223,10 +227,13 @@ class Journal:
     def record(self, call: Call) -> None:
         """Queue the call's row (repeated changes of one call coalesce); the writer thread
         commits it within `FLUSH_INTERVAL`."""
+        row = _row(call)  # here, not in the writer: Python work there would hold the GIL
         with self._queue_lock:
-            self._pending[call.id] = call
-            full = len(self._pending) >= BATCH_MAX
-        if full:
+            self._pending[call.id] = row
+            queued = len(self._pending)
+        if queued >= QUEUE_LIMIT:
+            self.flush()  # the writer is falling behind (it waits for the GIL): write here
+        elif queued >= BATCH_MAX:
             self._wake.set()
 
     def flush(self) -> None:
@@ -236,16 +243,15 @@ class Journal:
     def _flush_locked(self) -> None:
         """Commit the queue; the caller holds ``_lock``, so batches land in the order taken."""
         with self._queue_lock:
-            calls, self._pending = self._pending, {}
-        if not calls:
+            rows, self._pending = self._pending, {}
+        if not rows:
             return
-        rows = [_row(call) for call in calls.values()]
         try:
             with self._tx(flush_first=False) as db:
-                db.executemany(_UPSERT, rows)
+                db.executemany(_UPSERT, rows.values())
         except BaseException:
             with self._queue_lock:
-                self._pending = calls | self._pending  # back in the queue; newer changes win
+                self._pending = rows | self._pending  # back in the queue; newer changes win
             raise
 
     def merge_history(self, record: HistoryRecord) -> str:
