@@ -122,7 +122,7 @@ def test_phone_failure_reaches_the_user(
 
 
 def test_calls_stack_and_outbound_cards_are_smaller(
-    stack: PopupStack, tracker: CallTracker
+    stack: PopupStack, tracker: CallTracker, run: Any
 ) -> None:
     first = ring(tracker, "+49 30 1111111")
     second = ring(tracker, "+44 20 7946 0000")
@@ -134,7 +134,9 @@ def test_calls_stack_and_outbound_cards_are_smaller(
             direction=Direction.OUTBOUND,
         )
     )
-    cards = [stack.card_for(c.id) for c in (first, second, outbound)]
+    calls = (first, second, outbound)
+    run(wait_until(lambda: all(stack.card_for(c.id) for c in calls)))
+    cards = [stack.card_for(c.id) for c in calls]
     assert all(card is not None and card.isVisible() for card in cards)
     a, b, c = (card for card in cards if card is not None)
     assert {a.y(), b.y(), c.y()} == {a.y(), b.y(), c.y()} and len({a.y(), b.y(), c.y()}) == 3
@@ -145,7 +147,7 @@ def test_calls_stack_and_outbound_cards_are_smaller(
 
 
 def test_dismiss_and_close_policies(
-    stack: PopupStack, bridge: DesktopBridge, tracker: CallTracker
+    stack: PopupStack, bridge: DesktopBridge, tracker: CallTracker, run: Any
 ) -> None:
     call = ring(tracker)
     card = stack.card_for(call.id)
@@ -163,13 +165,14 @@ def test_dismiss_and_close_policies(
             direction=Direction.INBOUND,
         )
     )
+    run(wait_until(lambda: stack.card_for(kept.id) is not None))
     kept_card = stack.card_for(kept.id)
     assert kept_card is not None
     assert kept_card.state_label.text() == "Incoming call: ended, missed"
 
     bridge.settings.popup.close_when = "answered_elsewhere"
     elsewhere = ring(tracker, "+49 89 5555555")
-    assert stack.card_for(elsewhere.id) is not None
+    run(wait_until(lambda: stack.card_for(elsewhere.id) is not None))
     tracker.handle(
         CallEvent(
             source=EventSource.PHONE,
@@ -275,51 +278,74 @@ def test_a_repeat_callers_card_opens_with_the_customer_already_in_it(
         )
     )
     assert again.id != first.id, "a new call, not a late report of the first"
+    run(wait_until(lambda: stack.card_for(again.id) is not None))
     card = stack.card_for(again.id)
     assert card is not None
-    assert "Erika Mustermann, Muster GmbH" in card.customer_label.text(), "no loop turn needed"
+    assert "Erika Mustermann, Muster GmbH" in card.customer_label.text(), "built with it"
     assert card.tickets.topLevelItemCount() == 2
     assert lookup.looked_up == [first.remote.key], "answered from the cache, not asked again"
 
 
-def test_a_reused_card_keeps_nothing_of_the_previous_call(
-    stack: PopupStack, tracker: CallTracker, lookup: FakeLookup, run: Any
+def test_only_the_recent_callers_zammad_answers_are_kept(
+    bridge: DesktopBridge,
+    tracker: CallTracker,
+    lookup: FakeLookup,
+    run: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from PySide6.QtTest import QTest
+    import ctidesk.gui.bridge as bridge_module
 
+    monkeypatch.setattr(bridge_module, "CALLER_INFOS_KEPT", 3)
     lookup.release.set()
-    first = ring(tracker, "+49 30 1234567", name="Front desk")
-    card = stack.card_for(first.id)
-    assert card is not None
-    run(wait_until(lambda: card.tickets.topLevelItemCount() == 2))
-    card.tickets.setCurrentItem(card.tickets.topLevelItem(0))
-    QTest.mouseClick(card, Qt.MouseButton.LeftButton)
-    card.answer_button.click()
-    assert card.answered_here
-    assert not card.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
-    tracker.handle(
-        CallEvent(
-            source=EventSource.PHONE,
-            kind=EventKind.ENDED,
-            remote=first.remote,
-            direction=Direction.INBOUND,
+    calls = []
+    for index in range(5):
+        call = ring(tracker, f"+49 30 555000{index}")
+        run(wait_until(lambda call=call: bridge.caller_info(call.id) is not None))
+        tracker.handle(
+            CallEvent(
+                source=EventSource.PHONE,
+                kind=EventKind.ENDED,
+                remote=call.remote,
+                direction=Direction.INBOUND,
+            )
         )
-    )
-    run(wait_until(lambda: stack.card_for(first.id) is None))
+        calls.append(call)
+    assert [bridge.caller_info(c.id) is not None for c in calls] == [False, False, True, True, True]
 
-    second = ring(tracker, "+43 1 5551234")
-    reused = stack.card_for(second.id)
-    assert reused is card, "the closed card is shown again, not rebuilt"
-    assert reused.isVisible()
-    assert reused.call_id == second.id and reused.info is None
-    assert "+43 1 5551234" in reused.number_label.text()
-    assert "Austria" in reused.number_label.text()
-    assert reused.windowTitle() == "Incoming call from +43 1 5551234"
-    assert reused.customer_label.text() == "Looking up in Zammad…"
-    assert reused.name_label.text() == "" and not reused.name_label.isVisible()
-    assert reused.tickets.topLevelItemCount() == 0 and not reused.tickets.isVisible()
-    assert not reused.answered_here
-    assert reused.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
-    assert reused.answer_button.isEnabled()
-    assert not reused.customer_button.isEnabled()
-    assert not reused.ticket_button.isEnabled()
+
+def test_a_storm_of_calls_gets_one_card_per_frame_for_the_calls_still_ringing(
+    stack: PopupStack, tracker: CallTracker, run: Any
+) -> None:
+    import time
+    from itertools import pairwise
+
+    from ctidesk.gui.popup import CARD_BUILD_INTERVAL_MS
+
+    built_at: list[float] = []
+    show_call = stack.show_call
+
+    def timed_show_call(call: Any) -> Any:
+        built_at.append(time.monotonic())
+        return show_call(call)
+
+    stack.show_call = timed_show_call  # type: ignore[method-assign]
+    first = ring(tracker, "+49 30 1000000")
+    assert stack.card_for(first.id) is not None, "a lone ring gets its card at once"
+    storm = [ring(tracker, f"+49 30 20000{index:02d}") for index in range(6)]
+    assert all(stack.card_for(call.id) is None for call in storm), "not all in one go"
+    for gone in storm[::2]:
+        tracker.handle(
+            CallEvent(
+                source=EventSource.PHONE,
+                kind=EventKind.ENDED,
+                remote=gone.remote,
+                direction=Direction.INBOUND,
+            )
+        )
+    ringing = storm[1::2]
+    run(wait_until(lambda: all(stack.card_for(call.id) for call in ringing)))
+    built = [card.call_id for card in stack.cards()]
+    assert built == [first.id, *(call.id for call in ringing)], "in ring order, no ended ones"
+    assert all(stack.card_for(call.id) is None for call in storm[::2])
+    gaps = [(later - earlier) * 1000 for earlier, later in pairwise(built_at)]
+    assert len(gaps) == 3 and min(gaps) >= CARD_BUILD_INTERVAL_MS * 0.8

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -38,6 +39,8 @@ from ctidesk.gui.dialing import DialPlan, NothingToDial, plan_dial
 from ctidesk.gui.ports import Dialler, NfonAccount, StatusProbe, UrlOpener
 
 log = logging.getLogger(__name__)
+
+CALLER_INFOS_KEPT = 200
 
 __all__ = ["NFON", "PHONE", "SYSTEMS", "ZAMMAD", "DesktopBridge", "DesktopStatus"]
 
@@ -100,7 +103,7 @@ class DesktopBridge(QObject):
         self._nfon_dialler = nfon_dialler
         self._account = nfon_account
         self._opener = opener or _open_with_desktop_services
-        self._infos: dict[str, CallerInfo] = {}
+        self._infos: OrderedDict[str, CallerInfo] = OrderedDict()
         self._last_inbound: str | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._probes: set[asyncio.Task[Any]] = set()
@@ -256,7 +259,7 @@ class DesktopBridge(QObject):
             return None
         known = self._lookup.cached(call.remote)
         if known is not None:
-            self._infos[call.id] = known
+            self._remember_info(call.id, known)
             return known
         self.submit(self.tr("Looking up the caller in Zammad"), self._lookup_caller(call.id, call))
         return None
@@ -268,8 +271,16 @@ class DesktopBridge(QObject):
         except Exception as exc:
             log.warning("lookup of %s failed: %s", call.remote.key, exc)
             info = CallerInfo(number=call.remote, error=str(exc))
-        self._infos[call_id] = info
+        self._remember_info(call_id, info)
         self.caller_info_ready.emit(call_id, info)
+
+    def _remember_info(self, call_id: str, info: CallerInfo) -> None:
+        """Keep what Zammad said for the live and the recent calls (cards, "Show last caller",
+        tickets for a call): a tray app runs for weeks, so the oldest are let go."""
+        self._infos[call_id] = info
+        self._infos.move_to_end(call_id)
+        while len(self._infos) > CALLER_INFOS_KEPT:
+            self._infos.popitem(last=False)
 
     def refresh_caller(self, call_id: str) -> None:
         call = self.call(call_id)
