@@ -27,7 +27,8 @@ from ctidesk.core.numbers import parse_number
 from ctidesk.sim.suite import SimulatorSuite
 from tests.network_support import World, eventually, running_network, simulators
 
-pytestmark = pytest.mark.soak
+SOAK_SECONDS = float(os.environ.get("CTIDESK_SOAK_SECONDS", "3600"))
+pytestmark = [pytest.mark.soak, pytest.mark.timeout(SOAK_SECONDS + 600)]
 
 RSS_GROWTH_LIMIT_MB = 10.0
 TASK_GROWTH_LIMIT = 2
@@ -110,7 +111,7 @@ def _write_report(samples: list[Sample], figures: dict[str, object]) -> None:
 
 
 async def test_an_hour_of_calls_leaks_nothing(tmp_path: Path) -> None:
-    duration = float(os.environ.get("CTIDESK_SOAK_SECONDS", "3600"))
+    duration = SOAK_SECONDS
     every = float(os.environ.get("CTIDESK_SOAK_CALL_SECONDS", "3"))
     warm_up = min(120.0, duration / 10)
     rng = random.Random(20250304)
