@@ -96,8 +96,9 @@ def desktop_on_the_demo(with_network: bool = True) -> Iterator[Bench]:
 
 
 class Stopwatch:
-    """Marks when the desktop has shown a call's card and when its caller info arrived (slots
-    connected after the pop-up stack's own, so they run once the card is updated)."""
+    """Marks when the desktop has shown a call's card (the stack's ``card_shown``) and when its
+    caller info arrived (a slot connected after the stack's own, so it runs once the card is
+    updated)."""
 
     def __init__(self, desktop: Any) -> None:
         self.desktop = desktop
@@ -106,17 +107,14 @@ class Stopwatch:
         self.informed: dict[str, float] = {}
         self.shown_after_listener: dict[str, float] = {}
         self.informed_after_listener: dict[str, float] = {}
-        desktop.bridge.call_changed.connect(self._changed)
+        desktop.popups.card_shown.connect(self._shown)
         desktop.bridge.caller_info_ready.connect(self._informed)
 
-    def _changed(self, change: Any) -> None:
-        call_id = change.call.id
-        if call_id in self.shown:
-            return
+    def _shown(self, call_id: str) -> None:
         card = self.desktop.popups.card_for(call_id)
-        if card is not None and card.isVisible():
+        if call_id not in self.shown and card is not None and card.isVisible():
             self.shown[call_id] = time.perf_counter()
-            self.shown_after_listener[call_id] = _since(change.call.started_at)
+            self.shown_after_listener[call_id] = _since(card.call.started_at)
             if card.info is not None and card.info.customers:
                 self.informed[call_id] = self.shown[call_id]
                 self.informed_after_listener[call_id] = self.shown_after_listener[call_id]

@@ -329,6 +329,8 @@ def test_a_storm_of_calls_gets_one_card_per_frame_for_the_calls_still_ringing(
         return show_call(call)
 
     stack.show_call = timed_show_call  # type: ignore[method-assign]
+    announced: list[str] = []
+    stack.card_shown.connect(announced.append)
     first = ring(tracker, "+49 30 1000000")
     assert stack.card_for(first.id) is not None, "a lone ring gets its card at once"
     storm = [ring(tracker, f"+49 30 20000{index:02d}") for index in range(6)]
@@ -346,6 +348,7 @@ def test_a_storm_of_calls_gets_one_card_per_frame_for_the_calls_still_ringing(
     run(wait_until(lambda: all(stack.card_for(call.id) for call in ringing)))
     built = [card.call_id for card in stack.cards()]
     assert built == [first.id, *(call.id for call in ringing)], "in ring order, no ended ones"
+    assert announced == built
     assert all(stack.card_for(call.id) is None for call in storm[::2])
     gaps = [(later - earlier) * 1000 for earlier, later in pairwise(built_at)]
     assert len(gaps) == 3 and min(gaps) >= CARD_BUILD_INTERVAL_MS * 0.8

@@ -411,6 +411,9 @@ AnchorProvider = Callable[[], QRect]
 class PopupStack(QObject):
     """Creates, stacks and closes caller cards as calls come and go."""
 
+    card_shown = Signal(str)
+    """A call's card is on screen (also when it was built a frame after its ring)."""
+
     def __init__(
         self,
         bridge: DesktopBridge,
@@ -533,6 +536,7 @@ class PopupStack(QObject):
         self._arrange()
         card.show()
         card.raise_()
+        self.card_shown.emit(call.id)
         return card
 
     def close_card(self, call_id: str) -> None:
