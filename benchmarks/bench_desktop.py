@@ -83,9 +83,16 @@ def desktop_on_the_demo(with_network: bool = True) -> Iterator[Bench]:
         )
         desktop.show()
         world = DemoWorld(context, core, call_now_and_then=False)
-        parts = loop.run_until_complete(world.start()) if with_network else None
-        if parts is not None:
-            desktop.attach(parts)
+
+        async def attach() -> Any:
+            """Start and attach while the loop runs: qasync may deliver socket callbacks
+            whenever Qt handles events, and outside the loop they find none running."""
+            started = await world.start()
+            desktop.attach(started)
+            await asyncio.sleep(0.1)
+            return started
+
+        parts = loop.run_until_complete(attach()) if with_network else None
         try:
             yield Bench(loop, desktop, world, core, parts)
         finally:
