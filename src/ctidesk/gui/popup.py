@@ -340,7 +340,8 @@ class CallerCard(QFrame):
             self.tickets.setFixedHeight(header + row_height * shown + 2 * self.tickets.frameWidth())
         self.tickets.setVisible(bool(rows) and not self.compact)
         self._refresh_buttons()
-        self.adjustSize()
+        if self.isVisible():  # a card being built is sized once, when the stack shows it
+            self.adjustSize()
 
     def _show_name_once(self) -> None:
         """The phone's (or NFON's) name, unless a Zammad customer line already says it."""
