@@ -3,8 +3,9 @@
 - ring to pop-up: the phone simulator fires its Action URL; from just before the ring until the
   card is shown. Reference: the same ring answered by a bare asyncio HTTP handler.
 - ring to customer shown: until the Zammad customer and tickets are in the card, for numbers
-  never looked up (cold) and again (cached). Reference: the look-up alone (its Zammad round
-  trips) for other fresh numbers.
+  never looked up (cold) and again (cached). Reference: that ring's own look-up (its Zammad round
+  trips, timed inside the desktop); next to it, the same look-up with nothing else going on, as
+  the simulators share this process and its loop.
 - GUI stall: the longest main-thread gap of a 1 ms heartbeat while 1,000 events/s flow through
   the tracker with the desktop up, each event at its due time (each Action URL request is its
   own callback). About every third event rings a new call: 300 pop-ups open and close a second.
@@ -230,6 +231,20 @@ def bench_popup(rings: int = RINGS) -> list[Figure]:
         cold_numbers = _seed_customers(zammad, rings, "1")
         reference_numbers = _seed_customers(zammad, rings, "2")
         lookup = bench.parts.lookup
+        in_app_trips: dict[str, float] = {}
+        original_lookup = lookup.lookup
+
+        async def timed_lookup(number: Any, call_id: str | None = None) -> Any:
+            """The desktop's own look-up of a ringing caller, timed: its Zammad round trips
+            as they went during that ring (the simulators share the process and its loop)."""
+            started = time.perf_counter()
+            try:
+                return await original_lookup(number, call_id)
+            finally:
+                if call_id is not None:
+                    in_app_trips[call_id] = (time.perf_counter() - started) * 1000
+
+        lookup.lookup = timed_lookup
 
         async def ring_all(numbers: list[str], info: bool) -> list[str]:
             return [(await _ring_once(bench, watch, n, info=info))[1] for n in numbers]
@@ -253,6 +268,7 @@ def bench_popup(rings: int = RINGS) -> list[Figure]:
                 "listener_to_popup": [watch.shown_after_listener[i] for i in popup_ids],
                 "round_trips": round_trips,
                 "cold": [watch.informed_after_listener[i] for i in cold_ids],
+                "cold_trips": [in_app_trips[i] for i in cold_ids if i in in_app_trips],
                 "cached": [watch.informed_after_listener[i] for i in cached_ids],
             }
 
@@ -260,6 +276,7 @@ def bench_popup(rings: int = RINGS) -> list[Figure]:
     bare, ring, listener = samples["bare"], samples["ring_to_popup"], samples["listener_to_popup"]
     trips = median(samples["round_trips"])
     cold = median(samples["cold"])
+    cold_trips = median(samples["cold_trips"])
     cached = median(samples["cached"])
     bare_label = f"phone fires -> bare asyncio HTTP handler has it ({rings} rings)"
     return [
@@ -300,17 +317,25 @@ def bench_popup(rings: int = RINGS) -> list[Figure]:
             "listener has the ring -> customer shown, cold p50",
             cold,
             "ms",
-            trips,
-            "the look-up alone (its Zammad round trips), p50",
+            cold_trips,
+            "that ring's own look-up (its Zammad round trips), p50",
             "<= round trips + 15 ms",
-            cold <= trips + 15,
+            cold <= cold_trips + 15,
+        ),
+        Figure(
+            "Zammad look-up during a ring, p50",
+            cold_trips,
+            "ms",
+            trips,
+            "the same look-up with nothing else going on, p50",
+            "-",
         ),
         Figure(
             "listener has the ring -> customer shown, cold p99",
             percentile(samples["cold"], 99),
             "ms",
-            percentile(samples["round_trips"], 99),
-            "the look-up alone, p99",
+            percentile(samples["cold_trips"], 99),
+            "that ring's own look-up, p99",
             "-",
         ),
         Figure(
