@@ -199,4 +199,9 @@ async def test_cache_stays_bounded_with_ever_new_numbers(env: Env) -> None:
     assert len(env.sim.requests) == count, "the newest answers stay cached"
     now[0] += env.settings.lookup_cache_seconds + 1
     await lookup.lookup(parse_number("+49 69 90009 100"))
-    assert lookup.cache_size == 1, "expired answers are dropped when the cache is full"
+    assert lookup.cache_size == 1, "expired answers are dropped"
+    now[0] += env.settings.lookup_cache_seconds / 2
+    await lookup.lookup(parse_number("+49 69 90009 101"))
+    now[0] += env.settings.lookup_cache_seconds / 2 + 0.1
+    await lookup.lookup(parse_number("+49 69 90009 102"))
+    assert lookup.cache_size == 2, "not only when the cache is full: the first one expired"
