@@ -1,6 +1,6 @@
 """Run every benchmark and print a table plus one JSON line per figure.
 
-.venv/bin/python -m benchmarks.run            # all figures (about 10 minutes; needs Xvfb, trayer)
+.venv/bin/python -m benchmarks.run            # all figures (5-10 minutes; needs Xvfb, trayer)
 .venv/bin/python -m benchmarks.run core popup # only the named groups
 .venv/bin/python -m benchmarks.run --quick    # fewer rings and starts, 10 s of idle CPU
 
