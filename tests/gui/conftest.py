@@ -264,3 +264,15 @@ def ring(tracker: CallTracker, number: str = "+49 30 1234567", name: str | None 
             remote_name=name,
         )
     )
+
+
+def phone_reports(tracker: CallTracker, call: Call, kind: EventKind) -> Call:
+    """The phone reports a later event (answered, ended) of an inbound call."""
+    return tracker.handle(
+        CallEvent(
+            source=EventSource.PHONE,
+            kind=kind,
+            remote=call.remote,
+            direction=Direction.INBOUND,
+        )
+    )

@@ -14,7 +14,7 @@ from ctidesk.core.tracker import CallTracker
 from ctidesk.gui.bridge import DesktopBridge
 from ctidesk.gui.popup import PopupStack
 
-from .conftest import FakeLookup, FakePhone, ring, wait_until
+from .conftest import FakeLookup, FakePhone, phone_reports, ring, wait_until
 
 pytestmark = pytest.mark.gui
 
@@ -157,14 +157,7 @@ def test_dismiss_and_close_policies(
 
     bridge.settings.popup.close_when = "dismissed"
     kept = ring(tracker, "+49 40 7654321")
-    tracker.handle(
-        CallEvent(
-            source=EventSource.PHONE,
-            kind=EventKind.ENDED,
-            remote=kept.remote,
-            direction=Direction.INBOUND,
-        )
-    )
+    phone_reports(tracker, kept, EventKind.ENDED)
     run(wait_until(lambda: stack.card_for(kept.id) is not None))
     kept_card = stack.card_for(kept.id)
     assert kept_card is not None
@@ -173,14 +166,7 @@ def test_dismiss_and_close_policies(
     bridge.settings.popup.close_when = "answered_elsewhere"
     elsewhere = ring(tracker, "+49 89 5555555")
     run(wait_until(lambda: stack.card_for(elsewhere.id) is not None))
-    tracker.handle(
-        CallEvent(
-            source=EventSource.PHONE,
-            kind=EventKind.ANSWERED,
-            remote=elsewhere.remote,
-            direction=Direction.INBOUND,
-        )
-    )
+    phone_reports(tracker, elsewhere, EventKind.ANSWERED)
     assert stack.card_for(elsewhere.id) is None
 
 
@@ -213,14 +199,7 @@ def test_the_phones_name_is_not_repeated_when_zammad_says_it(
     lookup.release.set()
     run(wait_until(lambda: "Erika" in card.customer_label.text()))
     assert not card.name_label.isVisible(), "the customer line already names her"
-    tracker.handle(
-        CallEvent(
-            source=EventSource.PHONE,
-            kind=EventKind.ANSWERED,
-            remote=call.remote,
-            direction=Direction.INBOUND,
-        )
-    )
+    phone_reports(tracker, call, EventKind.ANSWERED)
     run(wait_until(lambda: card.call.state is CallState.CONNECTED))
     assert not card.name_label.isVisible(), "a state change does not bring it back"
 
@@ -257,14 +236,7 @@ def test_a_repeat_callers_card_opens_with_the_customer_already_in_it(
     lookup.release.set()
     first = ring(tracker, "+49 30 1234567")
     run(wait_until(lambda: "Erika" in stack.card_for(first.id).customer_label.text()))
-    tracker.handle(
-        CallEvent(
-            source=EventSource.PHONE,
-            kind=EventKind.ENDED,
-            remote=first.remote,
-            direction=Direction.INBOUND,
-        )
-    )
+    phone_reports(tracker, first, EventKind.ENDED)
     run(wait_until(lambda: stack.card_for(first.id) is None))
     assert lookup.looked_up == [first.remote.key]
 
@@ -301,14 +273,7 @@ def test_only_the_recent_callers_zammad_answers_are_kept(
     for index in range(5):
         call = ring(tracker, f"+49 30 555000{index}")
         run(wait_until(lambda call=call: bridge.caller_info(call.id) is not None))
-        tracker.handle(
-            CallEvent(
-                source=EventSource.PHONE,
-                kind=EventKind.ENDED,
-                remote=call.remote,
-                direction=Direction.INBOUND,
-            )
-        )
+        phone_reports(tracker, call, EventKind.ENDED)
         calls.append(call)
     assert [bridge.caller_info(c.id) is not None for c in calls] == [False, False, True, True, True]
 
@@ -336,14 +301,7 @@ def test_a_storm_of_calls_gets_one_card_per_frame_for_the_calls_still_ringing(
     storm = [ring(tracker, f"+49 30 20000{index:02d}") for index in range(6)]
     assert all(stack.card_for(call.id) is None for call in storm), "not all in one go"
     for gone in storm[::2]:
-        tracker.handle(
-            CallEvent(
-                source=EventSource.PHONE,
-                kind=EventKind.ENDED,
-                remote=gone.remote,
-                direction=Direction.INBOUND,
-            )
-        )
+        phone_reports(tracker, gone, EventKind.ENDED)
     ringing = storm[1::2]
     run(wait_until(lambda: all(stack.card_for(call.id) for call in ringing)))
     built = [card.call_id for card in stack.cards()]
