@@ -132,10 +132,7 @@ class CallerCard(QFrame):
         self.setFixedWidth(COMPACT_WIDTH if compact else CARD_WIDTH)
         self.setObjectName("callerCard")
         self._build()
-        self._show_known_info()
-
-    def _show_known_info(self) -> None:
-        info = self._bridge.caller_info(self._call.id)
+        info = bridge.caller_info(call.id)
         if info is not None:
             self.update_info(info)
 
@@ -462,24 +459,28 @@ class PopupStack(QObject):
         call = change.call
         card = self._cards.get(call.id)
         if call.id in self._waiting:
-            if self._still_wanted(call):
-                self._waiting[call.id] = call  # its card, when built, shows the call as it is
+            if self._closes(change, answered_here=False):
+                del self._waiting[call.id]  # it would close at once: no card at all
             else:
-                del self._waiting[call.id]
+                self._waiting[call.id] = call  # its card, when built, shows the call as it is
             return
         if card is None:
             if change.change is ChangeKind.CREATED and call.is_live and self._wants_card(call):
                 self._card_when_due(call)
             return
         card.update_call(call)
-        close_when = self.settings.close_when
-        if (change.change is ChangeKind.ENDED and close_when != "dismissed") or (
-            close_when == "answered_elsewhere"
-            and call.state is CallState.CONNECTED
-            and change.previous_state is CallState.RINGING
-            and not card.answered_here
-        ):
+        if self._closes(change, answered_here=card.answered_here):
             self.close_card(call.id)
+
+    def _closes(self, change: CallChanged, *, answered_here: bool) -> bool:
+        """Whether this change ends the card's time on screen, by the close policy."""
+        close_when = self.settings.close_when
+        return (change.change is ChangeKind.ENDED and close_when != "dismissed") or (
+            close_when == "answered_elsewhere"
+            and change.call.state is CallState.CONNECTED
+            and change.previous_state is CallState.RINGING
+            and not answered_here
+        )
 
     def _card_when_due(self, call: Call) -> None:
         """Show the card now, unless one was built less than a frame ago: then at the next
@@ -488,7 +489,6 @@ class PopupStack(QObject):
         can read. Cards come in ring order, one per frame, for the calls still ringing."""
         waited = (time.monotonic() - self._last_build) * 1000
         if not self._waiting and waited >= CARD_BUILD_INTERVAL_MS:
-            self._last_build = time.monotonic()
             self.show_call(call)
             return
         self._waiting[call.id] = call
@@ -496,24 +496,15 @@ class PopupStack(QObject):
             self._next_build.start(max(0, int(CARD_BUILD_INTERVAL_MS - waited)))
 
     def _build_next(self) -> None:
-        while self._waiting:
+        """The oldest waiting call's card (calls whose card would have closed already left
+        the queue in ``_on_call_changed``)."""
+        if self._waiting:
             call_id = next(iter(self._waiting))
             call = self._waiting.pop(call_id)
-            if call_id not in self._cards and self._still_wanted(call):
-                self._last_build = time.monotonic()
+            if call_id not in self._cards:
                 self.show_call(call)
-                break
         if self._waiting:
             self._next_build.start(CARD_BUILD_INTERVAL_MS)
-
-    def _still_wanted(self, call: Call) -> bool:
-        """Whether a waiting call needs its card yet, by the close policy as things stand."""
-        close_when = self.settings.close_when
-        if close_when == "dismissed":
-            return True
-        if not call.is_live:
-            return False
-        return not (close_when == "answered_elsewhere" and call.state is CallState.CONNECTED)
 
     def _wants_card(self, call: Call) -> bool:
         if not self.settings.enabled:
@@ -530,6 +521,7 @@ class PopupStack(QObject):
         """Show (or raise) the card of a call, also for an ended one ("Show last caller")."""
         card = self._cards.get(call.id)
         if card is None:
+            self._last_build = time.monotonic()
             card = CallerCard(self._bridge, call, compact=call.direction is Direction.OUTBOUND)
             card.dismissed.connect(self.close_card)
             self._cards[call.id] = card
