@@ -207,8 +207,7 @@ class Journal:
     def close(self) -> None:
         self._stop.set()
         self._wake.set()
-        if self._writer is not threading.current_thread():
-            self._writer.join()
+        self._writer.join()
         with self._lock:
             self._flush_locked()
             self._db.close()

@@ -138,7 +138,6 @@ def _run_desktop(
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     core = build_core(context)
-    app.processEvents()
     shutdown: list[asyncio.Task[None]] = []
 
     def quit_app() -> None:
