@@ -8,7 +8,7 @@
   the simulators share this process and its loop.
 - GUI stall: the longest main-thread gap of a 1 ms heartbeat while 1,000 events/s flow through
   the tracker with the desktop up, each event at its due time (each Action URL request is its
-  own callback). About every third event rings a new call: 300 pop-ups open and close a second.
+  own callback). Calls have 2 or 3 events, so about 370 calls ring and end a second.
   Reference: the same heartbeat with no events.
 - memory: RSS growth after 10,000 calls through the tracker, journal and pop-ups.
 """

@@ -4,6 +4,8 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from ctidesk.core.calls import CallEvent, Direction, EventKind, EventSource
 from ctidesk.core.journal import _MIGRATIONS, HistoryRecord, Journal
 from ctidesk.core.numbers import parse_number
@@ -152,12 +154,8 @@ def test_rows_that_fail_to_commit_stay_queued_and_land_later(tmp_path: Path) -> 
     blocker = sqlite3.connect(path, isolation_level=None)
     blocker.execute("BEGIN IMMEDIATE")  # another writer holds the database
     call_id = feed(tracker, "+49 30 1234567", None, [EventKind.RINGING], 0)
-    try:
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
         journal.flush()
-    except sqlite3.OperationalError as exc:
-        assert "locked" in str(exc)
-    else:
-        raise AssertionError("the commit should have failed while the database was locked")
     later = feed(tracker, "+49 30 1234567", None, [EventKind.ANSWERED], 10)
     assert later == call_id
     blocker.execute("ROLLBACK")
