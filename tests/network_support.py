@@ -51,35 +51,79 @@ class World:
         return values
 
 
+@dataclass(frozen=True)
+class Endpoints:
+    """What an agent would type in to reach the simulators; plain values, so another process
+    running the simulators can send them over."""
+
+    phone_address: str
+    phone_mac: str
+    phone_passcode: str
+    phone_local_number: str
+    zammad_url: str
+    zammad_agent_token: str
+    zammad_cti_url: str
+    nfon_issuer: str
+    nfon_history_url: str
+    nfon_cti_url: str
+    nfon_customer: str
+    nfon_cti_username: str
+    nfon_cti_password: str
+
+    @classmethod
+    def of(cls, suite: SimulatorSuite) -> Endpoints:
+        return cls(
+            phone_address=suite.phone.address,
+            phone_mac=suite.phone.mac,
+            phone_passcode=suite.phone.passcode,
+            phone_local_number=suite.phone.local_number,
+            zammad_url=suite.zammad.base_url,
+            zammad_agent_token=suite.zammad.agent_token,
+            zammad_cti_url=suite.zammad.cti_url,
+            nfon_issuer=suite.nfon.issuer,
+            nfon_history_url=suite.nfon.history_url,
+            nfon_cti_url=suite.nfon.cti_url,
+            nfon_customer=suite.nfon.customer,
+            nfon_cti_username=suite.nfon.cti_username,
+            nfon_cti_password=suite.nfon.cti_password,
+        )
+
+
 def point_at(suite: SimulatorSuite, settings: Settings, secrets: MemorySecretStore) -> None:
     """Settings and secrets for the simulators, as an agent would enter them."""
+    point_at_endpoints(Endpoints.of(suite), settings, secrets)
+
+
+def point_at_endpoints(
+    endpoints: Endpoints, settings: Settings, secrets: MemorySecretStore
+) -> None:
     phone = settings.phone
-    phone.address = suite.phone.address
+    phone.address = endpoints.phone_address
     phone.listen_host = "127.0.0.1"
     phone.listen_port = 0
     phone.action_url_public_host = "127.0.0.1"
-    phone.mac = suite.phone.mac
+    phone.mac = endpoints.phone_mac
     phone.timeout_seconds = 0.5
-    secrets.set(SecretName.PHONE_PASSCODE, suite.phone.passcode)
+    secrets.set(SecretName.PHONE_PASSCODE, endpoints.phone_passcode)
     secrets.set(SecretName.ACTION_URL_TOKEN, ACTION_URL_TOKEN)
     zammad = settings.zammad
-    zammad.url = suite.zammad.base_url
+    zammad.url = endpoints.zammad_url
     zammad.agent_names = ["Agnes Agent"]
     zammad.retry_initial_seconds = 0.05
     zammad.retry_max_seconds = 0.2
     zammad.request_timeout_seconds = 2.0
-    secrets.set(SecretName.ZAMMAD_API_TOKEN, suite.zammad.agent_token)
-    secrets.set(SecretName.ZAMMAD_CTI_URL, suite.zammad.cti_url)
+    secrets.set(SecretName.ZAMMAD_API_TOKEN, endpoints.zammad_agent_token)
+    secrets.set(SecretName.ZAMMAD_CTI_URL, endpoints.zammad_cti_url)
     nfon = settings.nfon
-    nfon.issuer = suite.nfon.issuer
-    nfon.call_history_url = suite.nfon.history_url
-    nfon.cti_url = suite.nfon.cti_url
-    nfon.customer = suite.nfon.customer
-    nfon.extension = suite.phone.local_number
+    nfon.issuer = endpoints.nfon_issuer
+    nfon.call_history_url = endpoints.nfon_history_url
+    nfon.cti_url = endpoints.nfon_cti_url
+    nfon.customer = endpoints.nfon_customer
+    nfon.extension = endpoints.phone_local_number
     nfon.scopes = ["openid"]
     nfon.cti_enabled = True
-    nfon.cti_username = suite.nfon.cti_username
-    secrets.set(SecretName.NFON_CTI_PASSWORD, suite.nfon.cti_password)
+    nfon.cti_username = endpoints.nfon_cti_username
+    secrets.set(SecretName.NFON_CTI_PASSWORD, endpoints.nfon_cti_password)
 
 
 class LoopbackBrowser:
@@ -103,6 +147,16 @@ class LoopbackBrowser:
                 await browser.get(location)
 
 
+@dataclass
+class Running:
+    """ctidesk's side of a world: what `network_on` started."""
+
+    context: Context
+    core: Core
+    network: Network
+    statuses: list[SystemStatus]
+
+
 @asynccontextmanager
 async def running_network(
     home: Path,
@@ -111,11 +165,25 @@ async def running_network(
     configure: Callable[[Settings], None] | None = None,
 ) -> AsyncIterator[World]:
     """`open_context` + `build_core` + `start_network` on the (started) simulators."""
+    async with network_on(home, Endpoints.of(suite), configure=configure) as running:
+        suite.phone.configure_action_urls(running.network.action_urls)
+        yield World(suite, running.context, running.core, running.network, running.statuses)
+
+
+@asynccontextmanager
+async def network_on(
+    home: Path,
+    endpoints: Endpoints,
+    *,
+    configure: Callable[[Settings], None] | None = None,
+) -> AsyncIterator[Running]:
+    """ctidesk's network pointed at ``endpoints``; the phone's Action URLs are left to the
+    caller, who owns the phone."""
     paths = AppPaths.under(home)
     paths.ensure()
     secrets = MemorySecretStore()
     settings = Settings()
-    point_at(suite, settings, secrets)
+    point_at_endpoints(endpoints, settings, secrets)
     if configure is not None:
         configure(settings)
     save_settings(settings, paths.settings_file)
@@ -129,9 +197,8 @@ async def running_network(
         network = await start_network(
             context, core, on_status=statuses.append, open_browser=browser.open
         )
-        suite.phone.configure_action_urls(network.action_urls)
         try:
-            yield World(suite, context, core, network, statuses)
+            yield Running(context, core, network, statuses)
         finally:
             await network.close()
             await core.close()

@@ -6,8 +6,9 @@ rate come from the environment: ``CTIDESK_SOAK_SECONDS`` (default 3600) and
 ``CTIDESK_SOAK_REPORT=<file>`` the figures are also written there as JSON.
 
 Resident memory, asyncio tasks, open file descriptors and sockets are counted after a warm-up and
-at the end; they must stay flat. The simulators run in the same process, so the requests they
-record are cleared as the test goes (they are the test's memory, not ctidesk's).
+at the end; they must stay flat. The simulators run in a process of their own, so this process's
+memory is ctidesk's (and the test's); the simulators' is reported beside it, and the requests they
+record are cleared as the test goes.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from ctidesk.core.numbers import parse_number
-from ctidesk.sim.suite import SimulatorSuite
-from tests.network_support import World, eventually, running_network, simulators
+from tests.network_support import Running, eventually, network_on
+from tests.soak.simulator_process import RemoteSimulators, resident_mb, simulator_process
 
 SOAK_SECONDS = float(os.environ.get("CTIDESK_SOAK_SECONDS", "3600"))
 pytestmark = [pytest.mark.soak, pytest.mark.timeout(SOAK_SECONDS + 600)]
@@ -33,7 +34,6 @@ pytestmark = [pytest.mark.soak, pytest.mark.timeout(SOAK_SECONDS + 600)]
 RSS_GROWTH_LIMIT_MB = 10.0
 TASK_GROWTH_LIMIT = 2
 FD_GROWTH_LIMIT = 4
-KEEP_IN_SIMULATORS = 200
 
 
 @dataclass(frozen=True)
@@ -41,15 +41,15 @@ class Sample:
     seconds: float
     calls: int
     rss_mb: float
+    simulators_rss_mb: float
     tasks: int
     fds: int
     sockets: int
 
 
-def _sample(started: float, calls: int) -> Sample:
+async def _sample(started: float, calls: int, simulators: RemoteSimulators) -> Sample:
     gc.collect()
-    with open("/proc/self/statm") as statm:
-        rss_pages = int(statm.read().split()[1])
+    rss = resident_mb()
     fds = sockets = 0
     for fd in os.listdir("/proc/self/fd"):
         try:
@@ -61,30 +61,20 @@ def _sample(started: float, calls: int) -> Sample:
     return Sample(
         seconds=round(time.monotonic() - started, 1),
         calls=calls,
-        rss_mb=round(rss_pages * os.sysconf("SC_PAGE_SIZE") / 2**20, 1),
+        rss_mb=rss,
+        simulators_rss_mb=await simulators.call("rss_mb"),
         tasks=len(asyncio.all_tasks()),
         fds=fds,
         sockets=sockets,
     )
 
 
-def _forget_recorded_requests(suite: SimulatorSuite) -> None:
-    """The simulators keep what they saw; only the last few minutes of it matter here."""
-    suite.phone.requests.clear()
-    suite.phone.fired.clear()
-    suite.zammad.requests.clear()
-    del suite.zammad.log[:-KEEP_IN_SIMULATORS]
-    suite.nfon.requests.clear()
-    suite.nfon._history_events.clear()
-    for uuid in list(suite.nfon._records)[:-KEEP_IN_SIMULATORS]:
-        del suite.nfon._records[uuid]
-
-
-async def _one_call(world: World, rng: random.Random, index: int) -> None:
+async def _one_call(
+    world: Running, simulators: RemoteSimulators, rng: random.Random, index: int
+) -> None:
     """Ring; the agent answers most calls; the pop-up looks the caller up; NFON logs the call."""
-    suite = world.suite
     number = f"+49 30 5550{index % 10_000:04d}"
-    line = suite.phone.ring(number, "")
+    line = await simulators.call("phone.ring", number, "")
     assert line is not None
     lookup = world.network.zammad.lookup if world.network.zammad else None
     if lookup is not None:
@@ -92,13 +82,14 @@ async def _one_call(world: World, rng: random.Random, index: int) -> None:
     await asyncio.sleep(rng.uniform(0.1, 0.5))
     answered = rng.random() < 0.7
     if answered:
-        suite.phone.answer(line)
+        await simulators.call("phone.answer", line)
         await asyncio.sleep(rng.uniform(0.1, 0.8))
-        suite.phone.end(line)
+        await simulators.call("phone.end", line)
     else:
-        suite.phone.caller_hangs_up(line)
+        await simulators.call("phone.caller_hangs_up", line)
     await eventually(lambda: not world.core.tracker.live_calls())
-    suite.nfon.add_record(
+    await simulators.call(
+        "nfon.add_record",
         status="answered" if answered else "missed",
         caller={"name": "", "number": number.replace(" ", "").lstrip("+"), "context": "global"},
     )
@@ -115,7 +106,11 @@ async def test_an_hour_of_calls_leaks_nothing(tmp_path: Path) -> None:
     every = float(os.environ.get("CTIDESK_SOAK_CALL_SECONDS", "3"))
     warm_up = min(120.0, duration / 10)
     rng = random.Random(20250304)
-    async with simulators() as suite, running_network(tmp_path, suite) as world:
+    async with (
+        simulator_process() as simulators,
+        network_on(tmp_path, simulators.endpoints) as world,
+    ):
+        await simulators.call("phone.configure_action_urls", world.network.action_urls)
         assert world.network.nfon is not None
         await world.network.nfon.login()
         started = time.monotonic()
@@ -124,13 +119,13 @@ async def test_an_hour_of_calls_leaks_nothing(tmp_path: Path) -> None:
         next_report = 0.0
         while time.monotonic() - started < duration:
             call_started = time.monotonic()
-            await _one_call(world, rng, calls)
+            await _one_call(world, simulators, rng, calls)
             calls += 1
             elapsed = time.monotonic() - started
             if elapsed >= next_report:
-                _forget_recorded_requests(suite)
+                await simulators.call("forget")
                 if elapsed >= warm_up or not samples:
-                    samples.append(_sample(started, calls))
+                    samples.append(await _sample(started, calls, simulators))
                     print("soak", json.dumps(asdict(samples[-1])), flush=True)
                 next_report = elapsed + 60.0
             await asyncio.sleep(max(0.0, every - (time.monotonic() - call_started)))
@@ -143,8 +138,8 @@ async def test_an_hour_of_calls_leaks_nothing(tmp_path: Path) -> None:
         await eventually(
             lambda: all(e.nfon_uuid for e in world.core.journal.recent(limit=calls)), 30
         )
-        _forget_recorded_requests(suite)
-        samples.append(_sample(started, calls))
+        await simulators.call("forget")
+        samples.append(await _sample(started, calls, simulators))
 
     first = next(s for s in samples if s.seconds >= warm_up) if len(samples) > 2 else samples[0]
     last = samples[-1]
@@ -154,13 +149,14 @@ async def test_an_hour_of_calls_leaks_nothing(tmp_path: Path) -> None:
         "start": asdict(first),
         "end": asdict(last),
         "rss_growth_mb": round(last.rss_mb - first.rss_mb, 1),
+        "simulators_rss_growth_mb": round(last.simulators_rss_mb - first.simulators_rss_mb, 1),
         "task_growth": last.tasks - first.tasks,
         "fd_growth": last.fds - first.fds,
         "socket_growth": last.sockets - first.sockets,
     }
     print("soak figures", json.dumps(figures), flush=True)
     _write_report(samples, figures)
-    assert figures["rss_growth_mb"] <= RSS_GROWTH_LIMIT_MB, figures
-    assert figures["task_growth"] <= TASK_GROWTH_LIMIT, figures
-    assert figures["fd_growth"] <= FD_GROWTH_LIMIT, figures
-    assert figures["socket_growth"] <= FD_GROWTH_LIMIT, figures
+    assert last.rss_mb - first.rss_mb <= RSS_GROWTH_LIMIT_MB, figures
+    assert last.tasks - first.tasks <= TASK_GROWTH_LIMIT, figures
+    assert last.fds - first.fds <= FD_GROWTH_LIMIT, figures
+    assert last.sockets - first.sockets <= FD_GROWTH_LIMIT, figures
