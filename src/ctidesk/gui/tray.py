@@ -130,7 +130,10 @@ class TrayController(QObject):
         self.retranslate()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt API name
-        if watched is self.menu and event.type() == QEvent.Type.LanguageChange:
+        """Retranslate when the menu learns of a language change. Qt may still deliver the
+        menu's events while this object is being torn down, after its attributes are gone."""
+        menu = self.__dict__.get("menu")
+        if menu is not None and watched is menu and event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         return super().eventFilter(watched, event)
 
