@@ -2,7 +2,9 @@
 
 - start-up: process start until the icon is shown: its window reparented into trayer and painted
   (no longer one flat colour), both measured the same way, median of several starts.
-- memory: RSS 5 s after start.
+- memory: RSS 5 s after start: of a fresh ctidesk, of one configured for a phone and Zammad
+  (`ctidesk sim` in another process), and of the demo; beside them the floor, the bare tray
+  with ctidesk's libraries loaded (``baseline_stack.py``), all against the bare tray.
 - idle CPU: CPU time over an idle minute (``--quick``: 10 s) of ctidesk configured against
   `ctidesk sim` (another process, as a real phone and Zammad are), once with the phone's Action
   URLs and once with the line-status poller; the bare tray idles alongside as the reference.
@@ -25,6 +27,7 @@ from benchmarks.common import Figure, cpu_seconds, median, rss_mb
 
 ROOT = Path(__file__).parents[1]
 BASELINE = ROOT / "benchmarks" / "baseline_tray.py"
+STACK = ROOT / "benchmarks" / "baseline_stack.py"
 STARTS = 5
 SETTLE_SECONDS = 5.0
 TRAYER = (
@@ -171,9 +174,18 @@ def bench_startup_and_memory(starts: int = STARTS) -> list[Figure]:
                 process, seconds = _start(command, _home_env(env, home))
                 times[name].append(seconds)
                 if round_number == 0:
-                    time.sleep(SETTLE_SECONDS)
-                    memory[name] = rss_mb(process.pid)
+                    memory[name] = _settled_rss(process)
                 _stop(process)
+        memory["stack"] = _settled_rss(_start([sys.executable, str(STACK)], env)[0], stop=True)
+        sim, addresses = _sim(env)
+        try:
+            home = Path(folder) / "configured"
+            home.mkdir()
+            secrets = _configured_home(home, addresses, action_urls=True)
+            process, _ = _start(ctidesk, _home_env(env, home) | secrets)
+            memory["configured"] = _settled_rss(process, stop=True)
+        finally:
+            _stop_sim(sim)
     bare = median(times["baseline"])
     figures = [
         Figure(
@@ -197,9 +209,32 @@ def bench_startup_and_memory(starts: int = STARTS) -> list[Figure]:
             "<= 1.5x bare",
             memory[name] <= 1.5 * memory["baseline"],
         )
-        for name, label in (("ctidesk", "ctidesk"), ("demo", "ctidesk --demo (with simulators)"))
+        for name, label in (
+            ("ctidesk", "ctidesk"),
+            ("configured", "ctidesk with phone + Zammad"),
+            ("demo", "ctidesk --demo (with simulators)"),
+        )
     ]
+    figures.append(
+        Figure(
+            f"RSS {SETTLE_SECONDS:.0f} s after start, libraries alone",
+            memory["stack"],
+            "MB",
+            memory["baseline"],
+            "bare PySide6 tray icon",
+            "the floor (baseline_stack.py)",
+        )
+    )
     return figures
+
+
+def _settled_rss(process: subprocess.Popen[bytes], stop: bool = False) -> float:
+    """RSS once start-up has settled; the process is stopped afterwards if ``stop``."""
+    time.sleep(SETTLE_SECONDS)
+    resident = rss_mb(process.pid)
+    if stop:
+        _stop(process)
+    return resident
 
 
 def _sim(env: dict[str, str]) -> tuple[subprocess.Popen[str], dict[str, str]]:

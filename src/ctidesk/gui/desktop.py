@@ -24,30 +24,29 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from ctidesk.app import Context, Core, Network
 from ctidesk.config.secrets import SecretName, SecretStore
 from ctidesk.config.settings import RingtoneSettings, Settings
-from ctidesk.core.call_lists import CallListStore
 from ctidesk.core.calls import CallChanged
 from ctidesk.core.event_actions import EventActionConfig, EventActions, TemplateError
-from ctidesk.core.journal_reader import JournalReader
 from ctidesk.core.ports import CallerInfo, CallerLookup, PhoneControl
 from ctidesk.core.ringtones import RingKind
 from ctidesk.gui.bridge import DesktopBridge
-from ctidesk.gui.call_list_window import CallListWindow
-from ctidesk.gui.diagnostics import diagnostics_report
 from ctidesk.gui.dial_messages import translated
 from ctidesk.gui.dialer import DialConfirmation, DialerWindow, DialHistory
 from ctidesk.gui.dialing import DialPlan, NothingToDial, plan_dial
 from ctidesk.gui.hotkey import HotkeyError, SelectionReader, X11GlobalHotkey, global_hotkey
 from ctidesk.gui.i18n import Translations
-from ctidesk.gui.journal_window import JournalWindow, RemoteAction, nfon_delete, zammad_mark_done
 from ctidesk.gui.popup import PopupStack
 from ctidesk.gui.ports import Dialler, NfonAccount, StatusProbe, UrlOpener
 from ctidesk.gui.ringer import Ringer, RingtoneConfig, SoundPlayer, SystemSoundPlayer
-from ctidesk.gui.settings_dialog import ActionUrls, SettingsDialog
 from ctidesk.gui.single_instance import InstanceReply, InstanceRequest, InstanceServer
 from ctidesk.gui.tray import TrayActions, TrayController, copy_to_clipboard
 
 if TYPE_CHECKING:
     from ctidesk.clients.nfon.cti import CtiClient
+    from ctidesk.core.call_lists import CallListStore
+    from ctidesk.core.journal_reader import JournalReader
+    from ctidesk.gui.call_list_window import CallListWindow
+    from ctidesk.gui.journal_window import JournalWindow, RemoteAction
+    from ctidesk.gui.settings_dialog import ActionUrls, SettingsDialog
     from ctidesk.gui.team_window import TeamWindow
 
 log = logging.getLogger(__name__)
@@ -255,6 +254,8 @@ class Desktop(QObject):
         return network.nfon.services.cti
 
     def _remote_actions(self) -> tuple[RemoteAction | None, RemoteAction | None]:
+        from ctidesk.gui.journal_window import nfon_delete, zammad_mark_done
+
         network = self._network()
         mark: RemoteAction | None = None
         delete: RemoteAction | None = None
@@ -271,6 +272,9 @@ class Desktop(QObject):
     def open_journal(self) -> JournalWindow:
         """The call journal (and its statistics); opened once, raised afterwards."""
         if self.journal_window is None:
+            from ctidesk.core.journal_reader import JournalReader
+            from ctidesk.gui.journal_window import JournalWindow
+
             self.core.journal.flush()
             self._journal_reader = JournalReader(self.context.paths.journal_file)
             self.journal_window = JournalWindow(
@@ -287,6 +291,9 @@ class Desktop(QObject):
 
     def open_call_lists(self) -> CallListWindow:
         if self.call_list_window is None:
+            from ctidesk.core.call_lists import CallListStore
+            from ctidesk.gui.call_list_window import CallListWindow
+
             self._call_lists = CallListStore(self.context.paths.data_dir / CALL_LISTS_FILE)
             self.call_list_window = CallListWindow(
                 self._call_lists,
@@ -395,6 +402,7 @@ class Desktop(QObject):
     def open_settings(self) -> None:
         if self.settings_dialog is None:
             from ctidesk.gui.connection_tests import connection_testers
+            from ctidesk.gui.settings_dialog import SettingsDialog
 
             self.settings_dialog = SettingsDialog(
                 self.bridge,
@@ -487,6 +495,8 @@ class Desktop(QObject):
         self.popups.show_call(call)
 
     def diagnostics(self) -> str:
+        from ctidesk.gui.diagnostics import diagnostics_report
+
         report = diagnostics_report(
             self.bridge.status,
             self.bridge.settings,
