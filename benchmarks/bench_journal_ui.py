@@ -15,8 +15,8 @@ from pathlib import Path
 
 from benchmarks.bench_core import T0, populated_journal
 from benchmarks.common import Figure, median
-from ctidesk.core.journal import Journal
-from ctidesk.core.journal_reader import JournalFilter, JournalReader
+from ctidesk.core.journal import Journal, JournalFilter
+from ctidesk.core.journal_reader import JournalReader
 from ctidesk.core.statistics import Period
 
 UI_TARGET_MS = 50.0

@@ -24,8 +24,8 @@ from ctidesk.clients.zammad.lookup import ZammadLookup
 from ctidesk.config.secrets import MemorySecretStore, SecretName
 from ctidesk.config.settings import ZammadSettings
 from ctidesk.core.calls import CallEvent, Direction, EventKind, EventSource
-from ctidesk.core.journal import HistoryRecord, Journal
-from ctidesk.core.journal_reader import JournalFilter, JournalReader
+from ctidesk.core.journal import HistoryRecord, Journal, JournalFilter
+from ctidesk.core.journal_reader import JournalReader
 from ctidesk.core.numbers import parse_number
 from ctidesk.core.tracker import CallTracker
 from ctidesk.gui.bridge import DesktopBridge

@@ -83,6 +83,8 @@ _MIGRATIONS: list[str] = [
 log = logging.getLogger(__name__)
 
 HISTORY_MATCH_WINDOW = timedelta(minutes=2)
+MIN_FTS_TERM = 3
+"""The trigram index needs three characters; shorter searches fall back to LIKE."""
 FLUSH_INTERVAL = 0.2
 BATCH_MAX = 500
 QUEUE_LIMIT = 2 * BATCH_MAX
@@ -362,36 +364,17 @@ class Journal:
     def search(
         self, text: str, limit: int = 100, callbacks_only: bool = False
     ) -> list[JournalEntry]:
-        """Substring search over number and name; numbers match in any common spelling."""
-        needle = text.strip()
-        if not needle:
-            return self.callbacks(limit) if callbacks_only else self.recent(limit)
-        digits = "".join(ch for ch in needle if ch.isdigit())
-        extra = " AND needs_callback=1 AND done=0" if callbacks_only else ""
-        terms = [needle]
-        if digits and len(digits) >= 3 and digits != needle:
-            terms.append(digits)
-        if digits.startswith("0") and len(digits) > 3:
-            terms.append(digits.lstrip("0"))
-        terms = [t for t in dict.fromkeys(terms) if len(t) >= 3]
-        if not terms:
-            like = f"%{needle}%"
-            return self._select(
-                "(remote_raw LIKE ? OR remote_name LIKE ?)" + extra, (like, like), limit, 0
-            )
-        query = " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-        return self._select(
-            "rowid IN (SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)" + extra,
-            (query,),
-            limit,
-            0,
-        )
+        """Substring search over number and name, newest first; numbers match in any common
+        spelling. The same filter as the journal window's (`filter_clause`)."""
+        where, params = filter_clause(JournalFilter(text, callbacks_only))
+        return self._select(where, params, limit, 0)
 
     def _select(
         self, where: str, params: tuple[object, ...], limit: int, offset: int
     ) -> list[JournalEntry]:
         sql = (
-            f"SELECT {_COLUMNS} FROM calls WHERE {where} ORDER BY started_at DESC LIMIT ? OFFSET ?"
+            f"SELECT {_COLUMNS} FROM calls WHERE {where} "
+            "ORDER BY started_at DESC, rowid DESC LIMIT ? OFFSET ?"
         )
         with self._lock:
             self._flush_locked()
@@ -523,3 +506,48 @@ def _split_sql(script: str) -> list[str]:
     if current:
         statements.append("\n".join(current))
     return statements
+
+
+@dataclass(frozen=True)
+class JournalFilter:
+    """What the journal window shows: a search text and/or only open callbacks."""
+
+    text: str = ""
+    callbacks_only: bool = False
+
+
+def search_terms(text: str) -> list[str]:
+    """FTS terms for a search text: as typed, its digits, and its digits without trunk zeros.
+
+    So "030 123", "+4930123" and "30123" all find the same call.
+    """
+    needle = text.strip()
+    digits = "".join(ch for ch in needle if ch.isdigit())
+    terms = [needle]
+    if digits and len(digits) >= MIN_FTS_TERM and digits != needle:
+        terms.append(digits)
+    if digits.startswith("0") and len(digits) > MIN_FTS_TERM:
+        terms.append(digits.lstrip("0"))
+    return [t for t in dict.fromkeys(terms) if len(t) >= MIN_FTS_TERM]
+
+
+def filter_clause(flt: JournalFilter) -> tuple[str, tuple[object, ...]]:
+    """SQL condition and parameters for a filter (no ORDER BY, no paging)."""
+    parts: list[str] = []
+    params: list[object] = []
+    needle = flt.text.strip()
+    if needle:
+        terms = search_terms(needle)
+        if terms:
+            parts.append("rowid IN (SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)")
+            params.append(" OR ".join('"' + t.replace('"', '""') + '"' for t in terms))
+        else:
+            like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            parts.append(
+                "(remote_raw LIKE ? ESCAPE '\\' OR remote_name LIKE ? ESCAPE '\\' "
+                "OR customer_name LIKE ? ESCAPE '\\')"
+            )
+            params += [like, like, like]
+    if flt.callbacks_only:
+        parts.append("needs_callback=1 AND done=0")
+    return (" AND ".join(parts) or "1"), tuple(params)

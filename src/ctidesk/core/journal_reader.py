@@ -14,19 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ctidesk.core.journal import _COLUMNS, JournalEntry, _entry
+from ctidesk.core.journal import _COLUMNS, JournalEntry, JournalFilter, _entry, filter_clause
 from ctidesk.core.statistics import CallStatistics, Period, compute_statistics
 
 PAGE_SIZE = 200
-MIN_FTS_TERM = 3
-
-
-@dataclass(frozen=True)
-class JournalFilter:
-    """What the journal window shows: a search text and/or only open callbacks."""
-
-    text: str = ""
-    callbacks_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,43 +36,6 @@ class Page:
     @property
     def is_last(self) -> bool:
         return self.next_cursor is None
-
-
-def search_terms(text: str) -> list[str]:
-    """FTS terms for a search text: as typed, its digits, and its digits without trunk zeros.
-
-    Mirrors `Journal.search` so "030 123", "+4930123" and "30123" all find the same call.
-    """
-    needle = text.strip()
-    digits = "".join(ch for ch in needle if ch.isdigit())
-    terms = [needle]
-    if digits and len(digits) >= MIN_FTS_TERM and digits != needle:
-        terms.append(digits)
-    if digits.startswith("0") and len(digits) > MIN_FTS_TERM:
-        terms.append(digits.lstrip("0"))
-    return [t for t in dict.fromkeys(terms) if len(t) >= MIN_FTS_TERM]
-
-
-def filter_clause(flt: JournalFilter) -> tuple[str, tuple[object, ...]]:
-    """SQL condition and parameters for a filter (no ORDER BY, no paging)."""
-    parts: list[str] = []
-    params: list[object] = []
-    needle = flt.text.strip()
-    if needle:
-        terms = search_terms(needle)
-        if terms:
-            parts.append("rowid IN (SELECT rowid FROM calls_fts WHERE calls_fts MATCH ?)")
-            params.append(" OR ".join('"' + t.replace('"', '""') + '"' for t in terms))
-        else:
-            like = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            parts.append(
-                "(remote_raw LIKE ? ESCAPE '\\' OR remote_name LIKE ? ESCAPE '\\' "
-                "OR customer_name LIKE ? ESCAPE '\\')"
-            )
-            params += [like, like, like]
-    if flt.callbacks_only:
-        parts.append("needs_callback=1 AND done=0")
-    return (" AND ".join(parts) or "1"), tuple(params)
 
 
 class JournalReader:

@@ -46,8 +46,8 @@ from PySide6.QtWidgets import (
 )
 
 from ctidesk.core.calls import CallChanged, ChangeKind
-from ctidesk.core.journal import Journal, JournalEntry
-from ctidesk.core.journal_reader import PAGE_SIZE, JournalFilter, JournalReader, PageCursor
+from ctidesk.core.journal import Journal, JournalEntry, JournalFilter
+from ctidesk.core.journal_reader import PAGE_SIZE, JournalReader, PageCursor
 from ctidesk.gui.stats_widget import StatsWidget
 
 log = logging.getLogger(__name__)
