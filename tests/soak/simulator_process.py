@@ -97,8 +97,14 @@ class RemoteSimulators:
     async def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         async with self._lock:
             loop = asyncio.get_running_loop()
-            self._connection.send((name, args, kwargs))
-            status, value = await loop.run_in_executor(None, self._connection.recv)
+            try:
+                self._connection.send((name, args, kwargs))
+                status, value = await loop.run_in_executor(None, self._connection.recv)
+            except (EOFError, OSError) as error:
+                raise AssertionError(
+                    f"simulator process {self.pid} is gone ({error!r}); its traceback is in "
+                    "the test's captured stderr"
+                ) from error
         if status != "ok":
             raise AssertionError(f"simulator process: {value}")
         return value
@@ -114,7 +120,13 @@ async def simulator_process() -> AsyncIterator[RemoteSimulators]:
     child_end.close()
     loop = asyncio.get_running_loop()
     try:
-        endpoints = await loop.run_in_executor(None, parent_end.recv)
+        try:
+            endpoints = await loop.run_in_executor(None, parent_end.recv)
+        except EOFError as error:
+            await loop.run_in_executor(None, child.join, 5)
+            raise AssertionError(
+                f"the simulators did not start (exit code {child.exitcode}); see stderr"
+            ) from error
         assert child.pid is not None
         yield RemoteSimulators(parent_end, endpoints, child.pid)
     finally:
