@@ -80,8 +80,6 @@ def _resolve(suite: SimulatorSuite, name: str) -> Callable[..., Any]:
     target: Any = suite
     for part in name.split("."):
         target = getattr(target, part)
-    if not callable(target):
-        return lambda: target
     return target  # type: ignore[no-any-return]
 
 
