@@ -521,6 +521,8 @@ class PopupStack(QObject):
     def answer(self, call_id: str) -> None:
         """Answer a call as its card's Answer button does (so a card that closes when a call
         is answered elsewhere stays), or through the bridge when it has no card."""
+        if call_id in self._waiting:  # its card was due a frame later: build it now
+            self.show_call(self._waiting.pop(call_id))
         card = self._cards.get(call_id)
         if card is not None:
             card.answer()
