@@ -16,7 +16,7 @@ from unittest.mock import create_autospec
 import pytest
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractItemView, QApplication
 from pytestqt.qtbot import QtBot
 
 from ctidesk.app import Context, build_core
@@ -25,11 +25,17 @@ from ctidesk.config.paths import AppPaths
 from ctidesk.config.secrets import MemorySecretStore
 from ctidesk.config.settings import Settings
 from ctidesk.core.calls import Call, CallEvent, CallState, EventKind, EventSource
+from ctidesk.core.journal import Journal
+from ctidesk.core.journal_reader import JournalReader
 from ctidesk.core.ports import PhoneControl
+from ctidesk.core.tracker import CallTracker
+from ctidesk.gui.bridge import DesktopBridge
 from ctidesk.gui.desktop import Desktop, NetworkParts
 from ctidesk.gui.hotkey import HotkeyAction, X11GlobalHotkey
+from ctidesk.gui.journal_window import JournalWindow
 
 from .conftest import ring, wait_until
+from .test_journal_window import add_call
 
 pytestmark = pytest.mark.gui
 
@@ -184,3 +190,81 @@ def test_focus_popup_without_a_card_shows_the_last_caller(desktop: Desktop, qtbo
     assert card is not None
     qtbot.waitUntil(card.isActiveWindow)
     assert QApplication.focusWidget() is card.answer_button
+
+
+@pytest.fixture
+def journal_parts(
+    tmp_path: Path, tracker: CallTracker
+) -> Iterator[tuple[Journal, JournalReader, CallTracker]]:
+    journal = Journal(tmp_path / "journal.sqlite3")
+    reader = JournalReader(tmp_path / "journal.sqlite3")
+    tracker.subscribe(journal.on_call_changed)
+    for n in range(60):
+        add_call(tracker, f"+4930100000{n:02d}", f"Customer {n}", n, answered=True)
+    journal.flush()
+    yield journal, reader, tracker
+    reader.close()
+    journal.close()
+
+
+def journal_window(
+    qtbot: QtBot, parts: tuple[Journal, JournalReader, CallTracker], bridge: DesktopBridge
+) -> JournalWindow:
+    journal, reader, _tracker = parts
+    window = JournalWindow(journal, reader, dial=bridge.dial, submit=bridge.submit, page_size=50)
+    qtbot.addWidget(window)
+    window.resize(900, 400)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def test_ctrl_f_puts_the_keyboard_in_the_journal_search(
+    qtbot: QtBot, journal_parts: Any, bridge: DesktopBridge
+) -> None:
+    """Finding 7: Ctrl+F in the journal focuses its search field, from either tab."""
+    window = journal_window(qtbot, journal_parts, bridge)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.search_edit.setText("Customer 1")
+    window.tabs.setCurrentIndex(1)
+    qtbot.keyClick(window.tabs, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentIndex() == 0
+    assert window.search_edit.hasFocus()
+    assert window.search_edit.selectedText() == "Customer 1", "typing replaces the old search"
+
+
+def top_row_call(window: JournalWindow) -> str:
+    entry = window.model.entry(window.table.rowAt(0))
+    assert entry is not None
+    return entry.id
+
+
+def test_arriving_calls_keep_the_selection_and_the_rows_on_screen(
+    qtbot: QtBot, journal_parts: Any, bridge: DesktopBridge
+) -> None:
+    """Finding 7: new calls arrive at the top; scrolled down, the selected call stays selected
+    and the top visible row stays the same call (the rows do not slide under the pointer)."""
+    window = journal_window(qtbot, journal_parts, bridge)
+    _journal, _reader, tracker = journal_parts
+    window.table.scrollTo(window.model.index(20, 0), QAbstractItemView.ScrollHint.PositionAtTop)
+    window.select_row(24)
+    top, selected = top_row_call(window), window.selected_entry()
+    assert window.table.rowAt(0) == 20 and selected is not None
+
+    newest = [
+        add_call(tracker, f"+4940200000{n}", f"New caller {n}", 100 + n, answered=False)
+        for n in range(3)
+    ]
+    window.reload()
+    assert window.model.entry(0).id == newest[-1]  # type: ignore[union-attr]
+    assert window.selected_entry().id == selected.id  # type: ignore[union-attr]
+    assert window.table.currentIndex().row() == 27
+    assert top_row_call(window) == top
+    assert window.table.rowAt(0) == 23
+
+    window.table.scrollToTop()
+    add_call(tracker, "+49 40 2999999", "At the top", 200, answered=False)
+    window.reload()
+    assert window.table.rowAt(0) == 0, "at the very top the newest call shows"
+    assert window.selected_entry().id == selected.id  # type: ignore[union-attr]
