@@ -432,10 +432,34 @@ class JournalWindow(QWidget):
         self.save_notes_button.setText(self.tr("Save notes"))
         self.tabs.setTabText(0, self.tr("Calls"))
         self.tabs.setTabText(1, self.tr("Statistics"))
+        self._name_controls()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         self._update_details()
         self._update_count()
         self._update_remote_note()
+
+    def _name_controls(self) -> None:
+        """What a screen reader says for each control (also where the text says it)."""
+        self.setAccessibleName(self.tr("Call journal"))
+        self.search_edit.setAccessibleName(self.tr("Search calls"))
+        self.search_edit.setAccessibleDescription(
+            self.tr("Finds calls by number or name; Ctrl+F comes back here")
+        )
+        self.callbacks_only.setAccessibleName(self.tr("Only calls that need a callback"))
+        self.refresh_button.setAccessibleName(self.tr("Refresh"))
+        self.export_button.setAccessibleName(self.tr("Export the calls shown as CSV"))
+        self.table.setAccessibleName(self.tr("Calls"))
+        self.table.setAccessibleDescription(
+            self.tr("Newest first; double-click a call to call back")
+        )
+        self.summary_view.setAccessibleName(self.tr("NFON call summary"))
+        self.notes_edit.setAccessibleName(self.tr("Notes"))
+        self.save_notes_button.setAccessibleName(self.tr("Save notes"))
+        self.call_back_button.setAccessibleName(self.tr("Call back"))
+        self.call_back_button.setAccessibleDescription(self.tr("Dials the selected call's number"))
+        self.mark_done_button.setAccessibleName(self.tr("Mark done"))
+        self.delete_button.setAccessibleName(self.tr("Delete the call from NFON"))
+        self.count_label.setAccessibleName(self.tr("Number of calls shown"))
 
     def set_remote_actions(
         self,
@@ -636,6 +660,11 @@ class JournalWindow(QWidget):
         )
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAccessibleName(box.windowTitle())
+        box.button(QMessageBox.StandardButton.Yes).setAccessibleName(
+            self.tr("Delete the call from NFON")
+        )
+        box.button(QMessageBox.StandardButton.No).setAccessibleName(self.tr("Keep the call"))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         call_id = entry.id
         box.finished.connect(lambda result: self._delete_answered(call_id, result))
