@@ -15,15 +15,15 @@ from unittest.mock import create_autospec
 
 import pytest
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractItemView, QApplication
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QKeySequenceEdit
 from pytestqt.qtbot import QtBot
 
 from ctidesk.app import Context, build_core
 from ctidesk.config.logs import Redactor
 from ctidesk.config.paths import AppPaths
 from ctidesk.config.secrets import MemorySecretStore
-from ctidesk.config.settings import Settings
+from ctidesk.config.settings import Settings, load_settings
 from ctidesk.core.calls import Call, CallEvent, CallState, EventKind, EventSource
 from ctidesk.core.journal import Journal
 from ctidesk.core.journal_reader import JournalReader
@@ -33,6 +33,7 @@ from ctidesk.gui.bridge import DesktopBridge
 from ctidesk.gui.desktop import Desktop, NetworkParts
 from ctidesk.gui.hotkey import HotkeyAction, X11GlobalHotkey
 from ctidesk.gui.journal_window import JournalWindow
+from ctidesk.gui.settings_dialog import SettingsDialog
 
 from .conftest import ring, wait_until
 from .test_journal_window import add_call
@@ -227,6 +228,7 @@ def test_ctrl_f_puts_the_keyboard_in_the_journal_search(
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     window.search_edit.setText("Customer 1")
+    window.apply_filter()
     window.tabs.setCurrentIndex(1)
     qtbot.keyClick(window.tabs, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.tabs.currentIndex() == 0
@@ -268,3 +270,35 @@ def test_arriving_calls_keep_the_selection_and_the_rows_on_screen(
     window.reload()
     assert window.table.rowAt(0) == 0, "at the very top the newest call shows"
     assert window.selected_entry().id == selected.id  # type: ignore[union-attr]
+
+
+def test_settings_dialog_sets_each_hotkey_and_refuses_one_used_twice(
+    qtbot: QtBot, bridge: DesktopBridge, tmp_path: Path
+) -> None:
+    """Finding 7: each hotkey has its field; empty is off; one combination serves one action."""
+    path = tmp_path / "settings.toml"
+    dialog = SettingsDialog(bridge, path, MemorySecretStore())
+    qtbot.addWidget(dialog)
+    dialog.phone_address.setText("127.0.0.1")
+    answer = dialog.field_widget("hotkey", "answer")
+    focus = dialog.field_widget("hotkey", "focus_popup")
+    assert isinstance(answer, QKeySequenceEdit) and isinstance(focus, QKeySequenceEdit)
+    assert answer.keySequence().isEmpty(), "answering by hotkey is off until chosen"
+    assert focus.keySequence().toString() == "Meta+Shift+P"
+
+    answer.setKeySequence(QKeySequence("Meta+Shift+D"))
+    assert "already used" in dialog.field_error("hotkey", "answer")
+    assert not dialog.save()
+    answer.setKeySequence(QKeySequence("Meta+Shift+A"))
+    focus.clear()
+    assert dialog.field_error("hotkey", "answer") == ""
+    assert dialog.field_error("hotkey", "focus_popup") == ""
+    assert dialog.save(), dialog.summary.text()
+    saved = load_settings(path).hotkey
+    assert (saved.dial_selection, saved.answer, saved.hang_up, saved.focus_popup) == (
+        "Meta+Shift+D",
+        "Meta+Shift+A",
+        "",
+        "",
+    )
+    assert saved.shortcuts() == {"dial_selection": "Meta+Shift+D", "answer": "Meta+Shift+A"}
