@@ -220,6 +220,17 @@ class CallerCard(QFrame):
             for button in (self.customer_button, self.ticket_button, self.create_button):
                 button.setVisible(False)
 
+        for button, name in (
+            (self.close_button, "dismissButton"),
+            (self.answer_button, "answerButton"),
+            (self.reject_button, "rejectButton"),
+            (self.hold_button, "holdButton"),
+            (self.end_button, "endButton"),
+            (self.customer_button, "customerButton"),
+            (self.ticket_button, "ticketButton"),
+            (self.create_button, "createTicketButton"),
+        ):
+            button.setObjectName(name)  # what UI automation and journey tests look for
         self.answer_button.clicked.connect(self.answer)
         self.reject_button.clicked.connect(lambda: self._bridge.reject(self.call_id))
         self.hold_button.clicked.connect(lambda: self._bridge.toggle_hold(self.call_id))
