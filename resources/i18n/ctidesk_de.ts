@@ -1501,13 +1501,13 @@ Trotzdem wählen?</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="457"/>
-        <source>Dial the selection with a hotkey</source>
-        <translation>Markierten Text per Tastenkürzel wählen</translation>
+        <source>Use global hotkeys</source>
+        <translation>Globale Tastenkürzel verwenden</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="462"/>
-        <source>&amp;Shortcut</source>
-        <translation>&amp;Kürzel</translation>
+        <source>D&amp;ial the selection</source>
+        <translation>Markierung wä&amp;hlen</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="469"/>
@@ -1806,11 +1806,6 @@ Trotzdem wählen?</translation>
         <translation>Bei NFON &amp;anmelden</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="928"/>
-        <source>record a shortcut, or switch the hotkey off</source>
-        <translation>nehmen Sie ein Tastenkürzel auf oder schalten Sie das Tastenkürzel aus</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="934"/>
         <source>record one key combination</source>
         <translation>nehmen Sie genau eine Tastenkombination auf</translation>
@@ -1833,7 +1828,7 @@ Trotzdem wählen?</translation>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
         <source>&amp;Answer the ringing call</source>
-        <translation>Klingelnden Anruf &amp;annehmen</translation>
+        <translation>Klingelnden Anruf anneh&amp;men</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>

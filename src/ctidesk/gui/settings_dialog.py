@@ -455,10 +455,10 @@ class SettingsDialog(QDialog):
         self._build_ringtones()
 
         hotkey = self._page(self.tr("&Hotkey"), "hotkey")
-        self._check(hotkey, self.tr("Dial the selection with a hotkey"), "hotkey", "enabled")
+        self._check(hotkey, self.tr("Use global hotkeys"), "hotkey", "enabled")
         self.hotkey_edit = self._hotkey(
             hotkey,
-            self.tr("&Shortcut"),
+            self.tr("D&ial the selection"),
             "dial_selection",
             self.tr("click and press the keys; avoid Ctrl+Alt (AltGr on many keyboards)"),
         )
@@ -702,9 +702,7 @@ class SettingsDialog(QDialog):
         seen: dict[str, str] = {}
         for key in HOTKEY_KEYS:
             hotkey = str(data["hotkey"][key])
-            hotkey_problem = _hotkey_problem(
-                hotkey, bool(data["hotkey"]["enabled"]) and key == "dial_selection"
-            )
+            hotkey_problem = _hotkey_problem(hotkey)
             if not hotkey_problem and hotkey in seen:
                 hotkey_problem = self.tr("already used by another hotkey above; pick another")
             if hotkey_problem:
@@ -958,14 +956,11 @@ def _valid_http_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
 
 
-def _hotkey_problem(text: str, enabled: bool) -> str:
+def _hotkey_problem(text: str) -> str:
+    """What is wrong with a recorded hotkey; empty (switched off) is fine."""
     translate = QCoreApplication.translate
     if not text:
-        return (
-            translate("SettingsDialog", "record a shortcut, or switch the hotkey off")
-            if enabled
-            else ""
-        )
+        return ""
     sequence = QKeySequence.fromString(text, QKeySequence.SequenceFormat.PortableText)
     if sequence.isEmpty() or sequence.count() != 1:
         return translate("SettingsDialog", "record one key combination")
