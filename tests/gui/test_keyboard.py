@@ -31,7 +31,7 @@ from ctidesk.core.ports import PhoneControl
 from ctidesk.core.tracker import CallTracker
 from ctidesk.gui.bridge import DesktopBridge
 from ctidesk.gui.desktop import Desktop, NetworkParts
-from ctidesk.gui.hotkey import HotkeyAction, X11GlobalHotkey
+from ctidesk.gui.hotkey import GlobalHotkeys, HotkeyAction, HotkeyError, X11GlobalHotkey
 from ctidesk.gui.journal_window import JournalWindow
 from ctidesk.gui.settings_dialog import SettingsDialog
 
@@ -302,3 +302,23 @@ def test_settings_dialog_sets_each_hotkey_and_refuses_one_used_twice(
         "",
     )
     assert saved.shortcuts() == {"dial_selection": "Meta+Shift+D", "answer": "Meta+Shift+A"}
+
+
+def test_hotkeys_that_cannot_be_had_are_reported_once_each(qapp: QApplication) -> None:
+    """Where no hotkey can be grabbed (Wayland) the sentence comes once, naming each hotkey;
+    a combination given twice is grabbed for the first action only."""
+
+    def unavailable(shortcut: str, parent: QObject | None) -> X11GlobalHotkey:
+        raise HotkeyError("global hotkeys are not available on wayland")
+
+    hotkeys = GlobalHotkeys(unavailable)
+    assert hotkeys.register({"dial_selection": "Meta+Shift+D", "answer": "Meta+Shift+A"}) == [
+        "dial_selection, answer hotkey: global hotkeys are not available on wayland"
+    ]
+    hotkeys = GlobalHotkeys(unregistered_key)
+    problems = hotkeys.register({"focus_popup": "Meta+Shift+P", "hang_up": "Shift+Meta+p"})
+    assert problems == [
+        "hang_up hotkey: Shift+Meta+p is already the focus_popup hotkey; pick another in Settings"
+    ]
+    assert list(hotkeys.registered()) == [HotkeyAction.FOCUS_POPUP]
+    hotkeys.unregister()

@@ -298,33 +298,27 @@ class GlobalHotkeys(QObject):
 
     def register(self, shortcuts: Mapping[str, str]) -> list[str]:
         """Grab ``action → key combination`` (after letting go of the previous ones); returns
-        one sentence per hotkey that could not be had, the others work regardless."""
+        a sentence per problem (naming the hotkeys it hit), the other hotkeys work regardless."""
         self.unregister()
-        problems: list[str] = []
-        taken: dict[str, HotkeyAction] = {}
+        problems: dict[str, list[str]] = {}
+        taken: dict[tuple[int, str], HotkeyAction] = {}
         for name, keys in shortcuts.items():
             action = HotkeyAction(name)
             try:
                 combination = parse_shortcut(keys)
-            except HotkeyError as exc:
-                problems.append(f"{action.value} hotkey: {exc}")
-                continue
-            same = taken.get(f"{combination.mask}:{combination.keysym.lower()}")
-            if same is not None:
-                problems.append(
-                    f"{action.value} hotkey: {keys} is already the {same.value} hotkey; "
-                    "pick another in Settings"
-                )
-                continue
-            try:
+                same = taken.get((combination.mask, combination.keysym.lower()))
+                if same is not None:
+                    raise HotkeyError(
+                        f"{keys} is already the {same.value} hotkey; pick another in Settings"
+                    )
                 key = self._grab(keys, self)
             except HotkeyError as exc:
-                problems.append(f"{action.value} hotkey: {exc}")
+                problems.setdefault(str(exc), []).append(action.value)
                 continue
-            taken[f"{combination.mask}:{combination.keysym.lower()}"] = action
+            taken[(combination.mask, combination.keysym.lower())] = action
             key.activated.connect(partial(self.pressed.emit, action.value))
             self._keys[action] = key
-        return problems
+        return [f"{', '.join(names)} hotkey: {problem}" for problem, names in problems.items()]
 
     def registered(self) -> dict[HotkeyAction, X11GlobalHotkey]:
         """The hotkeys grabbed now, by action."""
