@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from unittest.mock import create_autospec
 
 import pytest
 from PySide6.QtGui import QAccessible
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from ctidesk.clients.nfon.history import CallHistoryClient
 from ctidesk.config.secrets import MemorySecretStore
 from ctidesk.core.call_lists import CallListStore
 from ctidesk.core.calls import CallEvent, Direction, EventKind, EventSource
@@ -127,13 +129,6 @@ def journal_parts(tmp_path: Path, tracker: CallTracker) -> Iterator[tuple[Journa
     journal.close()
 
 
-class NfonHistory:
-    """What deleting from NFON needs; nothing is deleted here."""
-
-    async def delete(self, uuid: str) -> None:
-        raise AssertionError(f"{uuid} is not to be deleted in this test")
-
-
 def walk_finds_unnamed_controls(qtbot: QtBot) -> bool:
     """The check itself: a button without a name and a field without label or name count."""
     window = QWidget()
@@ -185,7 +180,7 @@ def journal_and_its_question(
         reader,
         dial=bridge.dial,
         submit=bridge.submit,
-        delete_remote=nfon_delete(NfonHistory()),
+        delete_remote=nfon_delete(create_autospec(CallHistoryClient, instance=True)),
     )
     qtbot.addWidget(window)
     row = window.model.row_of(call_id)
