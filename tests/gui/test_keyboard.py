@@ -16,7 +16,7 @@ from unittest.mock import create_autospec
 import pytest
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QKeySequenceEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QKeySequenceEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from ctidesk.app import Context, build_core
@@ -322,3 +322,22 @@ def test_hotkeys_that_cannot_be_had_are_reported_once_each(qapp: QApplication) -
     ]
     assert list(hotkeys.registered()) == [HotkeyAction.FOCUS_POPUP]
     hotkeys.unregister()
+
+
+def test_esc_after_the_window_before_was_closed_keeps_the_card(
+    desktop: Desktop, qtbot: QtBot
+) -> None:
+    other = QWidget()
+    other.setWindowTitle("Closed meanwhile")
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(other.isActiveWindow)
+    call = ring(desktop.core.tracker, "+49 30 1234567")
+    press(desktop, HotkeyAction.FOCUS_POPUP)
+    card = desktop.popups.card_for(call.id)
+    assert card is not None
+    qtbot.waitUntil(card.isActiveWindow)
+    other.deleteLater()
+    qtbot.waitUntil(lambda: not QApplication.topLevelWidgets().count(other))
+    qtbot.keyClick(card.answer_button, Qt.Key.Key_Escape)
+    assert card.isVisible() and card.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus

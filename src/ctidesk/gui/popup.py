@@ -322,8 +322,11 @@ class CallerCard(QFrame):
         a ctidesk window that had it before gets it back, else the desktop's last one."""
         self._accept_focus(False)
         before, self._focus_before = self._focus_before, None
-        if before is not None and before.isVisible():
-            before.requestActivate()
+        try:
+            if before is not None and before.isVisible():
+                before.requestActivate()
+        except RuntimeError:  # that window was closed and deleted meanwhile
+            pass
 
     def _accept_focus(self, accept: bool) -> None:
         if bool(self.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus) == (not accept):
