@@ -214,6 +214,26 @@
         <source>Last number: %1</source>
         <translation>Letzte Nummer: %1</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="1"/>
+        <source>Numbers to import</source>
+        <translation>Zu importierende Nummern</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="1"/>
+        <source>Call the current number</source>
+        <translation>Die aktuelle Nummer anrufen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="1"/>
+        <source>Outcome of the last call</source>
+        <translation>Ergebnis des letzten Anrufs</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="1"/>
+        <source>Numbers in this list</source>
+        <translation>Nummern in dieser Liste</translation>
+    </message>
 </context>
 <context>
     <name>CallerCard</name>
@@ -299,8 +319,8 @@
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/popup.py" line="222"/>
-        <source>Dismiss this card (Esc)</source>
-        <translation>Diese Karte schließen (Esc)</translation>
+        <source>Dismiss this card</source>
+        <translation>Diese Karte schließen</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/popup.py" line="223"/>
@@ -453,6 +473,11 @@
         <source>Res&amp;ume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="1"/>
+        <source>Closes this pop-up; the call goes on</source>
+        <translation>Schließt dieses Pop-up; der Anruf läuft weiter</translation>
+    </message>
 </context>
 <context>
     <name>Desktop</name>
@@ -505,6 +530,16 @@
         <location filename="../../src/ctidesk/gui/desktop.py" line="500"/>
         <source>Diagnostics copied (passwords and tokens removed).</source>
         <translation>Diagnose kopiert (Passwörter und Tokens entfernt).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/desktop.py" line="1"/>
+        <source>No call is ringing.</source>
+        <translation>Es klingelt kein Anruf.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/desktop.py" line="1"/>
+        <source>No call to hang up.</source>
+        <translation>Kein Anruf zum Auflegen.</translation>
     </message>
 </context>
 <context>
@@ -1044,6 +1079,51 @@ Trotzdem wählen?</translation>
         <source>Calls exported: %1</source>
         <translation>Exportierte Anrufe: %1</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Search calls</source>
+        <translation>Anrufe suchen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Finds calls by number or name; Ctrl+F comes back here</source>
+        <translation>Findet Anrufe nach Nummer oder Name; Strg+F springt hierher zurück</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Only calls that need a callback</source>
+        <translation>Nur Anrufe, die einen Rückruf brauchen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Export the calls shown as CSV</source>
+        <translation>Die angezeigten Anrufe als CSV exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Newest first; double-click a call to call back</source>
+        <translation>Neueste zuerst; Doppelklick auf einen Anruf ruft zurück</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Dials the selected call's number</source>
+        <translation>Wählt die Nummer des ausgewählten Anrufs</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Delete the call from NFON</source>
+        <translation>Den Anruf bei NFON löschen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Number of calls shown</source>
+        <translation>Anzahl der angezeigten Anrufe</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Keep the call</source>
+        <translation>Den Anruf behalten</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -1421,13 +1501,13 @@ Trotzdem wählen?</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="457"/>
-        <source>Dial the selection with a hotkey</source>
-        <translation>Markierten Text per Tastenkürzel wählen</translation>
+        <source>Use global hotkeys</source>
+        <translation>Globale Tastenkürzel verwenden</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="462"/>
-        <source>&amp;Shortcut</source>
-        <translation>&amp;Kürzel</translation>
+        <source>D&amp;ial the selection</source>
+        <translation>Markierung wä&amp;hlen</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="469"/>
@@ -1726,11 +1806,6 @@ Trotzdem wählen?</translation>
         <translation>Bei NFON &amp;anmelden</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="928"/>
-        <source>record a shortcut, or switch the hotkey off</source>
-        <translation>nehmen Sie ein Tastenkürzel auf oder schalten Sie das Tastenkürzel aus</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="934"/>
         <source>record one key combination</source>
         <translation>nehmen Sie genau eine Tastenkombination auf</translation>
@@ -1744,6 +1819,41 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="944"/>
         <source>add Ctrl, Alt, Shift or Meta, or the key cannot be typed any more</source>
         <translation>nehmen Sie Strg, Alt, Umschalt oder Meta dazu, sonst lässt sich die Taste nicht mehr tippen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>click and press the keys; empty switches it off</source>
+        <translation>hineinklicken und die Tasten drücken; leer schaltet es aus</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>&amp;Answer the ringing call</source>
+        <translation>Klingelnden Anruf anneh&amp;men</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>Hang &amp;up</source>
+        <translation>A&amp;uflegen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>ends the active call, or rejects the ringing one; empty switches it off</source>
+        <translation>beendet den laufenden Anruf oder lehnt den klingelnden ab; leer schaltet es aus</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>&amp;Focus the pop-up</source>
+        <translation>Pop-up &amp;fokussieren</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>Tab moves between its buttons, Esc gives the keyboard back; empty: off</source>
+        <translation>Tab wechselt zwischen seinen Schaltflächen, Esc gibt die Tastatur zurück; leer: aus</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>already used by another hotkey above; pick another</source>
+        <translation>schon von einem anderen Tastenkürzel oben belegt; wählen Sie ein anderes</translation>
     </message>
 </context>
 <context>
@@ -1839,6 +1949,11 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="422"/>
         <source>Talking</source>
         <translation>Gespräch</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="1"/>
+        <source>Statistics period</source>
+        <translation>Zeitraum der Statistik</translation>
     </message>
 </context>
 <context>
@@ -1945,6 +2060,21 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/team_window.py" line="179"/>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/team_window.py" line="1"/>
+        <source>Call the selected extension</source>
+        <translation>Die ausgewählte Durchwahl anrufen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/team_window.py" line="1"/>
+        <source>Extensions of your team</source>
+        <translation>Durchwahlen Ihres Teams</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/team_window.py" line="1"/>
+        <source>Double-click an extension to call it</source>
+        <translation>Doppelklick auf eine Durchwahl ruft sie an</translation>
     </message>
 </context>
 <context>

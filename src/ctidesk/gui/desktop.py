@@ -1,4 +1,4 @@
-"""The desktop assembled: bridge, tray, pop-ups, dialer, settings, single instance, hotkey, the
+"""The desktop assembled: bridge, tray, pop-ups, dialer, settings, single instance, hotkeys, the
 records windows (call journal, call lists, team), event actions, the ringer and the language.
 
 Built by `gui.main.run` (and the tests) from a `Context` and a `Core`; the network side is
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from ctidesk.app import Context, Core, Network
 from ctidesk.config.secrets import SecretName, SecretStore
 from ctidesk.config.settings import RingtoneSettings, Settings
-from ctidesk.core.calls import CallChanged
+from ctidesk.core.calls import CallChanged, CallState, Direction
 from ctidesk.core.event_actions import EventActionConfig, EventActions, TemplateError
 from ctidesk.core.ports import CallerInfo, CallerLookup, PhoneControl
 from ctidesk.core.ringtones import RingKind
@@ -32,7 +32,13 @@ from ctidesk.gui.bridge import DesktopBridge
 from ctidesk.gui.dial_messages import translated
 from ctidesk.gui.dialer import DialConfirmation, DialerWindow, DialHistory
 from ctidesk.gui.dialing import DialPlan, NothingToDial, plan_dial
-from ctidesk.gui.hotkey import HotkeyError, SelectionReader, X11GlobalHotkey, global_hotkey
+from ctidesk.gui.hotkey import (
+    GlobalHotkeys,
+    HotkeyAction,
+    HotkeyGrabber,
+    SelectionReader,
+    global_hotkey,
+)
 from ctidesk.gui.i18n import Translations
 from ctidesk.gui.popup import PopupStack
 from ctidesk.gui.ports import Dialler, NfonAccount, StatusProbe, UrlOpener
@@ -114,6 +120,7 @@ class Desktop(QObject):
         sound_player: SoundPlayer | None = None,
         connect: Callable[[], Awaitable[NetworkParts]] | None = None,
         tray_icon: QSystemTrayIcon | None = None,
+        hotkey_grabber: HotkeyGrabber | None = None,
     ) -> None:
         super().__init__()
         self.context = context
@@ -171,7 +178,8 @@ class Desktop(QObject):
         self.server = (
             InstanceServer(instance_name, self.handle_request, self) if instance_name else None
         )
-        self.hotkey: X11GlobalHotkey | None = None
+        self.hotkeys = GlobalHotkeys(hotkey_grabber or global_hotkey, self)
+        self.hotkeys.pressed.connect(self.hotkey_pressed)
         self.hotkey_problem = ""
         self._enable_hotkey = enable_hotkey
         clipboard = QGuiApplication.clipboard()
@@ -333,19 +341,71 @@ class Desktop(QObject):
         self._team_task = window.follow(cti.watch_line_states)
 
     def register_hotkey(self, settings: Settings) -> None:
-        if self.hotkey is not None:
-            self.hotkey.unregister()
-            self.hotkey = None
+        """Grab the configured global hotkeys (again); what cannot be had goes to the log and
+        the diagnostics, the rest work."""
+        self.hotkeys.unregister()
         self.hotkey_problem = ""
-        if not (self._enable_hotkey and settings.hotkey.enabled and settings.hotkey.dial_selection):
+        if not self._enable_hotkey:
             return
-        try:
-            self.hotkey = global_hotkey(settings.hotkey.dial_selection, self)
-        except HotkeyError as exc:
-            self.hotkey_problem = str(exc)
-            log.warning("global hotkey unavailable: %s", exc)
+        problems = self.hotkeys.register(settings.hotkey.shortcuts())
+        for problem in problems:
+            log.warning("global hotkey unavailable: %s", problem)
+        self.hotkey_problem = "; ".join(problems)
+
+    def hotkey_pressed(self, action: str) -> None:
+        """`GlobalHotkeys.pressed`: do what the pressed hotkey's action stands for."""
+        log.info("hotkey: %s", action)
+        if action == HotkeyAction.DIAL_SELECTION:
+            self.dial_selection()
+        elif action == HotkeyAction.ANSWER:
+            self.answer_ringing()
+        elif action == HotkeyAction.HANG_UP:
+            self.hang_up()
+        elif action == HotkeyAction.FOCUS_POPUP:
+            self.focus_popup()
+
+    def focus_popup(self) -> None:
+        """Put the keyboard on the newest pop-up; with none on screen, on the last caller's."""
+        if self.popups.focus_newest() is not None:
             return
-        self.hotkey.activated.connect(self.dial_selection)
+        call = self.bridge.last_caller()
+        if call is None:
+            self.tray.notify("ctidesk", self.tr("No calls yet."))
+            return
+        self.popups.show_call(call)
+        self.popups.focus_newest()
+
+    def answer_ringing(self) -> None:
+        """Answer the newest ringing inbound call, as its pop-up's Answer button would."""
+        ringing = [
+            c
+            for c in self.bridge.live_calls()
+            if c.state is CallState.RINGING and c.direction is not Direction.OUTBOUND
+        ]
+        if not ringing:
+            self.tray.notify("ctidesk", self.tr("No call is ringing."))
+            return
+        self.popups.answer(ringing[-1].id)
+
+    def hang_up(self) -> None:
+        """End the newest active call (connected, on hold or dialling); with none, reject the
+        newest ringing inbound call, as the phone's own hang-up key does."""
+        live = self.bridge.live_calls()
+        active = [
+            c for c in live if c.state in (CallState.CONNECTED, CallState.HELD, CallState.DIALING)
+        ]
+        if active:
+            self.bridge.end(active[-1].id)
+            return
+        ringing = [
+            c
+            for c in live
+            if c.state is CallState.RINGING and c.direction is not Direction.OUTBOUND
+        ]
+        if ringing:
+            self.bridge.reject(ringing[-1].id)
+            return
+        self.tray.notify("ctidesk", self.tr("No call to hang up."))
 
     def dial_selection(self) -> None:
         if self._selection is None:
@@ -518,9 +578,7 @@ class Desktop(QObject):
 
     async def close(self) -> None:
         """Stop everything this desktop started, then the network parts, newest first."""
-        if self.hotkey is not None:
-            self.hotkey.unregister()
-            self.hotkey = None
+        self.hotkeys.unregister()
         if self.server is not None:
             self.server.close()
         self.popups.close_all()

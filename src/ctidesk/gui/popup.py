@@ -2,7 +2,9 @@
 
 The card shows what is known at once (number, country, the name the phone or NFON sent) and
 fills in the Zammad customer and tickets when the lookup answers. Several calls stack near the
-tray. The card only reaches the phone through the bridge.
+tray. The card only reaches the phone through the bridge. The keyboard reaches a card only when
+the agent asks for it (the "focus the pop-up" hotkey, or a click): then Tab moves between its
+buttons, Alt and the underlined letter presses one, and Esc gives the keyboard back.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication, QKeySequence, QMouseEvent, QPalette, QShortcut
+from PySide6.QtGui import (
+    QGuiApplication,
+    QKeySequence,
+    QMouseEvent,
+    QPalette,
+    QShortcut,
+    QWindow,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -119,6 +128,7 @@ class CallerCard(QFrame):
         self._info: CallerInfo | None = None
         self.compact = compact
         self.answered_here = False
+        self._focus_before: QWindow | None = None
         self.setWindowFlags(
             Qt.WindowType.Tool
             | Qt.WindowType.FramelessWindowHint
@@ -188,7 +198,7 @@ class CallerCard(QFrame):
         for column in (0, 2, 3):
             columns.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         columns.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.tickets.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.tickets.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.tickets.itemActivated.connect(self._open_ticket_item)
         self.tickets.itemSelectionChanged.connect(self._refresh_buttons)
         self.tickets.setVisible(False)
@@ -210,19 +220,31 @@ class CallerCard(QFrame):
             for button in (self.customer_button, self.ticket_button, self.create_button):
                 button.setVisible(False)
 
-        self.answer_button.clicked.connect(self._answer)
+        for button, name in (
+            (self.close_button, "dismissButton"),
+            (self.answer_button, "answerButton"),
+            (self.reject_button, "rejectButton"),
+            (self.hold_button, "holdButton"),
+            (self.end_button, "endButton"),
+            (self.customer_button, "customerButton"),
+            (self.ticket_button, "ticketButton"),
+            (self.create_button, "createTicketButton"),
+        ):
+            button.setObjectName(name)  # what UI automation and journey tests look for
+        self.answer_button.clicked.connect(self.answer)
         self.reject_button.clicked.connect(lambda: self._bridge.reject(self.call_id))
         self.hold_button.clicked.connect(lambda: self._bridge.toggle_hold(self.call_id))
         self.end_button.clicked.connect(lambda: self._bridge.end(self.call_id))
         self.customer_button.clicked.connect(lambda: self._bridge.open_customer(self.call_id))
         self.ticket_button.clicked.connect(self._open_selected_ticket)
         self.create_button.clicked.connect(lambda: self._bridge.create_ticket(self.call_id))
-        dismiss = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        dismiss.activated.connect(self.dismiss)
+        give_back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        give_back.activated.connect(self.give_back_focus)
         self.retranslate()
 
     def _button(self, row: QHBoxLayout) -> QPushButton:
         button = QPushButton()
+        button.setAutoDefault(True)
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         row.addWidget(button)
         return button
@@ -238,7 +260,8 @@ class CallerCard(QFrame):
         """Every fixed text in the language installed now (again on a language change)."""
         self.state_label.setAccessibleName(self.tr("Call state"))
         self.close_button.setAccessibleName(self.tr("Dismiss"))
-        self.close_button.setToolTip(self.tr("Dismiss this card (Esc)"))
+        self.close_button.setToolTip(self.tr("Dismiss this card"))
+        self.close_button.setAccessibleDescription(self.tr("Closes this pop-up; the call goes on"))
         self.number_label.setAccessibleName(self.tr("Number"))
         self.name_label.setAccessibleName(self.tr("Name from the phone"))
         self.customer_label.setAccessibleName(self.tr("Zammad customer"))
@@ -263,9 +286,55 @@ class CallerCard(QFrame):
         if self._info is not None:
             self.update_info(self._info)
 
-    def _answer(self) -> None:
+    def answer(self) -> None:
+        """Answer through the bridge (the Answer button, Alt+A and the answer hotkey)."""
         self.answered_here = True
         self._bridge.answer(self.call_id)
+
+    def buttons(self) -> list[QPushButton]:
+        """The card's buttons in Tab order, the dismiss button last."""
+        return [
+            self.answer_button,
+            self.reject_button,
+            self.hold_button,
+            self.end_button,
+            self.customer_button,
+            self.ticket_button,
+            self.create_button,
+            self.close_button,
+        ]
+
+    def take_focus(self) -> None:
+        """Let the card have the keyboard, with the focus on its first button that can be
+        pressed; the window that had it gets it back on Esc."""
+        focused = QGuiApplication.focusWindow()
+        if focused is not None and focused is not self.windowHandle():
+            self._focus_before = focused
+        self._accept_focus(True)
+        self.raise_()
+        self.activateWindow()
+        first = next((b for b in self.buttons() if b.isEnabled() and b.isVisible()), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def give_back_focus(self) -> None:
+        """Esc: the card stays on screen (the call goes on) and stops taking the keyboard;
+        a ctidesk window that had it before gets it back, else the desktop's last one."""
+        self._accept_focus(False)
+        before, self._focus_before = self._focus_before, None
+        try:
+            if before is not None and before.isVisible():
+                before.requestActivate()
+        except RuntimeError:  # that window was closed and deleted meanwhile
+            pass
+
+    def _accept_focus(self, accept: bool) -> None:
+        if bool(self.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus) == (not accept):
+            return
+        visible = self.isVisible()
+        self.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus, not accept)
+        if visible:
+            self.show()  # changing a window's flags hides it
 
     def update_call(self, call: Call) -> None:
         self._call = call
@@ -390,8 +459,7 @@ class CallerCard(QFrame):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """A click says the agent wants the card: from now on it may take keyboard focus."""
         if self.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus:
-            self.setWindowFlag(Qt.WindowType.WindowDoesNotAcceptFocus, False)
-            self.show()
+            self._accept_focus(True)
             self.activateWindow()
         super().mousePressEvent(event)
 
@@ -454,6 +522,26 @@ class PopupStack(QObject):
 
     def card_for(self, call_id: str) -> CallerCard | None:
         return self._cards.get(call_id)
+
+    def focus_newest(self) -> CallerCard | None:
+        """Give the newest card the keyboard (the "focus the pop-up" hotkey); None when no
+        card is on screen."""
+        if not self._cards:
+            return None
+        card = list(self._cards.values())[-1]
+        card.take_focus()
+        return card
+
+    def answer(self, call_id: str) -> None:
+        """Answer a call as its card's Answer button does (so a card that closes when a call
+        is answered elsewhere stays), or through the bridge when it has no card."""
+        if call_id in self._waiting:  # its card was due a frame later: build it now
+            self.show_call(self._waiting.pop(call_id))
+        card = self._cards.get(call_id)
+        if card is not None:
+            card.answer()
+        else:
+            self._bridge.answer(call_id)
 
     def _on_call_changed(self, change: CallChanged) -> None:
         call = change.call
