@@ -68,9 +68,7 @@ def test_an_answered_outbound_callback_settles_the_earlier_missed_calls_of_that_
     unanswered = world.call(MARIA, Direction.OUTBOUND, [EventKind.DIALING, EventKind.ENDED])
     assert world.open_callbacks() == [other, second, first], "nobody answered: still owed"
 
-    world.call(
-        MARIA, Direction.OUTBOUND, [EventKind.DIALING, EventKind.ANSWERED, EventKind.ENDED]
-    )
+    world.call(MARIA, Direction.OUTBOUND, [EventKind.DIALING, EventKind.ANSWERED, EventKind.ENDED])
     assert world.open_callbacks() == [other]
     assert [c.id for c in world.unseen.calls()] == [other]
     settled = world.journal.get(first)

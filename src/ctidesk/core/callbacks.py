@@ -67,7 +67,10 @@ class UnseenMissedCalls:
         call = change.call
         added: Call | None = None
         removed: list[str] = []
-        if call.state is CallState.ENDED and change.change in (ChangeKind.ENDED, ChangeKind.UPDATED):
+        if call.state is CallState.ENDED and change.change in (
+            ChangeKind.ENDED,
+            ChangeKind.UPDATED,
+        ):
             if call.needs_callback:
                 if call.id not in self._calls:
                     added = call
