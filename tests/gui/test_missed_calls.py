@@ -219,9 +219,10 @@ def test_a_callback_answered_elsewhere_settles_the_count_and_the_card(
     assert [e.number for e in desktop.core.journal.callbacks()] == ["+49305550199"]
 
 
-def _answered_and_ended(desktop: Desktop, number: str) -> CallerCard:
+def _answered_and_ended(desktop: Desktop, number: str, run: Any) -> CallerCard:
     tracker = desktop.core.tracker
     call = ring(tracker, number)
+    run(wait_until(lambda: desktop.popups.card_for(call.id)))  # one card per frame
     phone_reports(tracker, call, EventKind.ANSWERED)
     card = desktop.popups.card_for(call.id)
     assert card is not None
@@ -233,8 +234,12 @@ def test_an_answered_calls_card_stays_for_notes_until_done(
     offline: Desktop, qtbot: QtBot, run: Any
 ) -> None:
     desktop = offline
+    desktop.bridge.settings.popup.position = "top_right"  # cards stack downwards
     journal = desktop.open_journal()
-    card = _answered_and_ended(desktop, MARIA)
+    _miss(desktop.core.tracker, "+49 30 5550199", 5)
+    (missed,) = desktop.popups.missed_cards()
+    card = _answered_and_ended(desktop, MARIA, run)
+    assert not card.geometry().intersects(missed.geometry()), "the taller card pushes it along"
     assert card.call.state is CallState.ENDED
     assert desktop.popups.card_for(card.call_id) is card, "it stays after the hang-up"
     assert card.after_call and card.isVisible()
@@ -245,7 +250,7 @@ def test_an_answered_calls_card_stays_for_notes_until_done(
     assert card.create_button.isVisible()
     assert not card.end_button.isVisible() and not card.answer_button.isVisible()
     assert card.countdown_label.text() == "Closes in 120 s; typing keeps it open."
-    assert desktop.bridge.status.missed == 0, "an answered call is not missed"
+    assert desktop.bridge.status.missed == 1, "an answered call is not missed"
 
     run(wait_until(lambda: journal.model.row_of(card.call_id) is not None))
     qtbot.keyClicks(card.notes_edit, "Wants a quote for 200 rolls")
@@ -263,7 +268,7 @@ def test_the_after_call_time_closes_the_card_and_keeps_the_notes(
 ) -> None:
     desktop = offline
     desktop.bridge.settings.popup.after_call_seconds = 1
-    card = _answered_and_ended(desktop, MARIA)
+    card = _answered_and_ended(desktop, MARIA, run)
     assert card.after_call
     card.notes_edit.setPlainText("called about invoice 4711")
     run(wait_until(lambda: desktop.popups.card_for(card.call_id) is None, 4.0), 5.0)
@@ -271,7 +276,7 @@ def test_the_after_call_time_closes_the_card_and_keeps_the_notes(
     assert entry is not None and entry.notes == "called about invoice 4711"
 
     desktop.bridge.settings.popup.after_call_seconds = 0
-    kept = _answered_and_ended(desktop, "+49 30 5550199")
+    kept = _answered_and_ended(desktop, "+49 30 5550199", run)
     assert kept.countdown_label.text() == "Stays until you press Done."
     run(asyncio.sleep(1.5))
     assert desktop.popups.card_for(kept.call_id) is kept

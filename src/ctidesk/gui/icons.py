@@ -4,7 +4,7 @@
 green all well, blue on a call, amber ringing, red with a bar for do-not-disturb, grey with a
 cross when the phone cannot be reached. Small corner badges: orange for a Zammad problem, a hollow
 ring when NFON is set up but not signed in, red for an error waiting to be read; top left, a
-white disc with the number of missed calls not seen yet (9+ beyond nine).
+red disc with the number of missed calls not seen yet (9+ beyond nine).
 """
 
 from __future__ import annotations
@@ -116,16 +116,17 @@ def draw_tray_icon(look: IconLook, size: int = 64) -> QIcon:
 
 
 def _draw_missed_badge(painter: QPainter, unit: float, missed: int) -> None:
-    """The count of unseen missed calls: red digits on a white disc, readable on every base."""
-    badge = QRectF(0, 0, 30 * unit, 30 * unit)
-    painter.setPen(QPen(QColor("#c62828"), 3 * unit))
-    painter.setBrush(QColor("white"))
+    """The count of unseen missed calls: white digits on a red disc, large enough to read at
+    the 16-24 px a tray draws the icon."""
+    badge = QRectF(0, 0, 38 * unit, 38 * unit)
+    painter.setPen(QPen(QColor("white"), 3 * unit))
+    painter.setBrush(QColor("#d32f2f"))
     painter.drawEllipse(badge.adjusted(1.5 * unit, 1.5 * unit, -1.5 * unit, -1.5 * unit))
     font = QFont()
     font.setBold(True)
-    font.setPixelSize(max(1, round((16 if missed > MISSED_SHOWN_UP_TO else 22) * unit)))
+    font.setPixelSize(max(1, round((20 if missed > MISSED_SHOWN_UP_TO else 28) * unit)))
     painter.setFont(font)
-    painter.setPen(QColor("#c62828"))
+    painter.setPen(QColor("white"))
     text = f"{MISSED_SHOWN_UP_TO}+" if missed > MISSED_SHOWN_UP_TO else str(missed)
     painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
 

@@ -888,7 +888,9 @@ class PopupStack(QObject):
         y = top + SCREEN_MARGIN if at_top else bottom - SCREEN_MARGIN
         stacked: list[QWidget] = [*self._missed.values(), *self._cards.values()]
         for card in reversed(stacked):
-            height = card.sizeHint().height()
+            # A card on screen has its real height (word-wrapped labels make it taller than
+            # its size hint: the after-call card's countdown, for one).
+            height = card.height() if card.isVisible() else card.sizeHint().height()
             if not at_top:
                 y -= height
             card.move(QPoint(right - card.width(), y))
