@@ -229,7 +229,7 @@ class CallerCard(QFrame):
         if self.compact:
             for button in (self.customer_button, self.ticket_button, self.create_button):
                 button.setVisible(False)
-        self._build_after_call(layout)
+        self._layout = layout
 
         self.answer_button.clicked.connect(self._answer)
         self.reject_button.clicked.connect(lambda: self._bridge.reject(self.call_id))
@@ -242,8 +242,9 @@ class CallerCard(QFrame):
         dismiss.activated.connect(self.dismiss)
         self.retranslate()
 
-    def _build_after_call(self, layout: QVBoxLayout) -> None:
-        """Notes, the time left and "Done": hidden until the answered call ends."""
+    def _build_after_call(self) -> None:
+        """Notes, the time left and "Done", built when the answered call ends (not with every
+        card: building a card is on the way from the ring to the pop-up)."""
         self.after_call_box = QWidget()
         self.after_call_box.setObjectName("afterCallBox")
         box = QVBoxLayout(self.after_call_box)
@@ -273,8 +274,8 @@ class CallerCard(QFrame):
         box.addWidget(self.notes_label)
         box.addWidget(self.notes_edit)
         box.addLayout(done_row)
-        self.after_call_box.setVisible(False)
-        layout.addWidget(self.after_call_box)
+        self._layout.addWidget(self.after_call_box)
+        self.after_call_box.show()  # a child added to a card on screen is not shown by itself
 
     def _button(self, row: QHBoxLayout) -> QPushButton:
         button = QPushButton()
@@ -314,6 +315,13 @@ class CallerCard(QFrame):
         self._label_button(
             self.create_button, self.tr("Create tic&ket"), self.tr("Create a ticket for this call")
         )
+        if self.after_call:
+            self._retranslate_after_call()
+        self.update_call(self._call)
+        if self._info is not None:
+            self.update_info(self._info)
+
+    def _retranslate_after_call(self) -> None:
         self.notes_label.setText(self.tr("&Notes for the call journal:"))
         self.notes_label.setAccessibleName(self.tr("Notes for the call journal"))
         self.notes_edit.setAccessibleName(self.tr("Notes for the call journal"))
@@ -323,9 +331,6 @@ class CallerCard(QFrame):
         )
         self.countdown_label.setAccessibleName(self.tr("When the card closes"))
         self._show_countdown()
-        self.update_call(self._call)
-        if self._info is not None:
-            self.update_info(self._info)
 
     def _answer(self) -> None:
         self.answered_here = True
@@ -342,7 +347,8 @@ class CallerCard(QFrame):
             return
         self.after_call = True
         self._after_call_seconds = seconds
-        self.after_call_box.setVisible(True)
+        self._build_after_call()
+        self._retranslate_after_call()
         self.notes_edit.textChanged.connect(self._restart_countdown)
         self._restart_countdown()
         self._refresh_buttons()
@@ -365,9 +371,7 @@ class CallerCard(QFrame):
         self._show_countdown()
 
     def _show_countdown(self) -> None:
-        if not self.after_call:
-            self.countdown_label.setText("")
-        elif self._after_call_seconds <= 0:
+        if self._after_call_seconds <= 0:
             self.countdown_label.setText(self.tr("Stays until you press Done."))
         else:
             self.countdown_label.setText(
@@ -376,8 +380,10 @@ class CallerCard(QFrame):
 
     def save_notes(self) -> None:
         """Put the notes typed after the call into its journal row (once per change)."""
+        if not self.after_call:
+            return
         text = self.notes_edit.toPlainText()
-        if self.after_call and text.strip() and text != self._saved_notes:
+        if text.strip() and text != self._saved_notes:
             self._saved_notes = text
             self._bridge.save_notes(self.call_id, text)
 
