@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ctidesk.core.callbacks import UnseenMissedCalls
+from ctidesk.core.callbacks import UNSEEN_KEPT, UnseenMissedCalls
 from ctidesk.core.calls import CallChanged, CallEvent, Direction, EventKind, EventSource
 from ctidesk.core.journal import HistoryRecord, Journal
 from ctidesk.core.numbers import parse_number
@@ -139,6 +139,17 @@ def test_seen_calls_leave_the_count_but_stay_owed_in_the_journal(tmp_path: Path)
     assert world.unseen.mark_seen() == [first]
     assert len(world.unseen) == 0
     assert world.open_callbacks() == [second, first]
+
+
+def test_unseen_missed_calls_stay_bounded_over_weeks_of_running(tmp_path: Path) -> None:
+    world = World(tmp_path)
+    first = world.missed("+49 30 1000000")
+    for index in range(UNSEEN_KEPT):
+        world.missed(f"+49 30 2{index:06d}")
+    assert len(world.unseen) == UNSEEN_KEPT
+    assert world.unseen.get(first) is None, "the oldest was let go"
+    owed = world.journal.get(first)
+    assert owed is not None and owed.needs_callback and not owed.done, "still owed in the journal"
 
 
 def test_after_call_notes_are_stored_and_survive_later_changes_of_the_row(

@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 
 from ctidesk.core.calls import Call, CallChanged, CallState, ChangeKind
 
+UNSEEN_KEPT = 500
+"""A tray app runs for weeks: beyond this many unseen missed calls the oldest are let go (they
+stay in the journal; the tray shows 9+ long before)."""
 NOT_CALLABLE_KEYS = frozenset({"", "anonymous"})
 """Number keys nobody can call back (an anonymous caller, a call without a number)."""
 
@@ -75,6 +78,8 @@ class UnseenMissedCalls:
                 if call.id not in self._calls:
                     added = call
                 self._calls[call.id] = call
+                while len(self._calls) > UNSEEN_KEPT:
+                    removed.append(self._calls.popitem(last=False)[0])
             elif self._calls.pop(call.id, None) is not None:
                 removed.append(call.id)
         key = settled_key(call)
