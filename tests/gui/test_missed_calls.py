@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QSpinBox
 from pytestqt.qtbot import QtBot
 
 from ctidesk.app import Context, Core, build_core
@@ -280,3 +281,18 @@ def test_the_after_call_time_closes_the_card_and_keeps_the_notes(
     assert kept.countdown_label.text() == "Stays until you press Done."
     run(asyncio.sleep(1.5))
     assert desktop.popups.card_for(kept.call_id) is kept
+
+
+def test_the_after_call_time_is_set_in_the_settings_dialog(offline: Desktop) -> None:
+    desktop = offline
+    desktop.open_settings()
+    dialog = desktop.settings_dialog
+    assert dialog is not None
+    seconds = dialog.field_widget("popup", "after_call_seconds")
+    assert isinstance(seconds, QSpinBox)
+    assert seconds.value() == 120 and seconds.accessibleName() == "Keep the card after a call"
+    seconds.setValue(0)
+    assert seconds.text() == "until I press Done"
+    assert dialog.save(), dialog.summary.text()
+    assert desktop.bridge.settings.popup.after_call_seconds == 0
+    assert "after_call_seconds = 0" in desktop.context.settings_path.read_text(encoding="utf-8")
