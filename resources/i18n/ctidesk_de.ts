@@ -478,6 +478,46 @@
         <source>Closes this pop-up; the call goes on</source>
         <translation>Schließt dieses Pop-up; der Anruf läuft weiter</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="317"/>
+        <source>&amp;Notes for the call journal:</source>
+        <translation>&amp;Notizen für das Anrufjournal:</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="318"/>
+        <source>Notes for the call journal</source>
+        <translation>Notizen für das Anrufjournal</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="320"/>
+        <source>What was agreed, what to do next</source>
+        <translation>Was vereinbart wurde, was als Nächstes zu tun ist</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="322"/>
+        <source>&amp;Done</source>
+        <translation>Fert&amp;ig</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="322"/>
+        <source>Done: save the notes and close the card</source>
+        <translation>Fertig: Notizen speichern und die Karte schließen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="324"/>
+        <source>When the card closes</source>
+        <translation>Wann sich die Karte schließt</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="371"/>
+        <source>Stays until you press Done.</source>
+        <translation>Bleibt offen, bis Sie auf Fertig drücken.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="374"/>
+        <source>Closes in %1 s; typing keeps it open.</source>
+        <translation>Schließt sich in %1 s; Tippen hält sie offen.</translation>
+    </message>
 </context>
 <context>
     <name>Desktop</name>
@@ -648,6 +688,21 @@
         <location filename="../../src/ctidesk/gui/bridge.py" line="415"/>
         <source>Signing out of NFON</source>
         <translation>Bei NFON abmelden</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/bridge.py" line="290"/>
+        <source>The caller's number was withheld; it cannot be called back</source>
+        <translation>Der Anrufer hat seine Nummer unterdrückt; er kann nicht zurückgerufen werden</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/bridge.py" line="297"/>
+        <source>Notes cannot be saved: the call journal is not open</source>
+        <translation>Die Notizen können nicht gespeichert werden: das Anrufjournal ist nicht geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/bridge.py" line="304"/>
+        <source>Saving the notes failed: %1. Copy them into a ticket instead.</source>
+        <translation>Speichern der Notizen fehlgeschlagen: %1. Kopieren Sie sie stattdessen in ein Ticket.</translation>
     </message>
 </context>
 <context>
@@ -1123,6 +1178,64 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
         <source>Keep the call</source>
         <translation>Den Anruf behalten</translation>
+    </message>
+</context>
+<context>
+    <name>MissedCallCard</name>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="630"/>
+        <source>Missed call from %1</source>
+        <translation>Verpasster Anruf von %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="634"/>
+        <source>Missed call at %1</source>
+        <translation>Verpasster Anruf um %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="637"/>
+        <source>%1 missed calls, the last at %2</source>
+        <translation>%1 verpasste Anrufe, der letzte um %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="641"/>
+        <source>Missed call</source>
+        <translation>Verpasster Anruf</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="297"/>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="298"/>
+        <source>Name from the phone</source>
+        <translation>Name vom Telefon</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="295"/>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="649"/>
+        <source>Dismiss: the call stays in the journal (Esc)</source>
+        <translation>Schließen: der Anruf bleibt im Journal (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="650"/>
+        <source>&amp;Call back</source>
+        <translation>&amp;Zurückrufen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="9"/>
+        <source>Call back</source>
+        <translation>Zurückrufen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="654"/>
+        <source>Call %1 back from the phone</source>
+        <translation>%1 vom Telefon aus zurückrufen</translation>
     </message>
 </context>
 <context>
@@ -1855,6 +1968,26 @@ Trotzdem wählen?</translation>
         <source>already used by another hotkey above; pick another</source>
         <translation>schon von einem anderen Tastenkürzel oben belegt; wählen Sie ein anderes</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="454"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="455"/>
+        <source>until I press Done</source>
+        <translation>bis ich auf Fertig drücke</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="459"/>
+        <source>&amp;Keep the card after a call</source>
+        <translation>Karte nach dem Anruf offen &amp;lassen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="464"/>
+        <source>for notes and a ticket after an answered call; typing starts the time again</source>
+        <translation>für Notizen und ein Ticket nach einem angenommenen Anruf; Tippen startet die Zeit neu</translation>
+    </message>
 </context>
 <context>
     <name>StatsWidget</name>
@@ -2145,6 +2278,26 @@ Trotzdem wählen?</translation>
         <source>Sign &amp;in to NFON</source>
         <translation>Bei NFON &amp;anmelden</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="271"/>
+        <source>&amp;Missed calls (%1)</source>
+        <translation>&amp;Verpasste Anrufe (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="303"/>
+        <source>A caller with a withheld number called at %1.</source>
+        <translation>Ein Anrufer mit unterdrückter Nummer hat um %1 angerufen.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="306"/>
+        <source>%1 called at %2. Click here to call back.</source>
+        <translation>%1 hat um %2 angerufen. Hier klicken, um zurückzurufen.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="310"/>
+        <source>Missed call</source>
+        <translation>Verpasster Anruf</translation>
+    </message>
 </context>
 <context>
     <name>TrayStatus</name>
@@ -2217,6 +2370,11 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/icons.py" line="185"/>
         <source>Last problem: %1</source>
         <translation>Letztes Problem: %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/icons.py" line="208"/>
+        <source>Missed calls not seen yet: %1</source>
+        <translation>Noch nicht gesehene verpasste Anrufe: %1</translation>
     </message>
 </context>
 <context>

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctidesk.core.calls import CallChanged, ChangeKind
+from ctidesk.core.calls import CallChanged, CallState, ChangeKind
 from ctidesk.core.journal import Journal, JournalEntry, JournalFilter
 from ctidesk.core.journal_reader import PAGE_SIZE, JournalReader, PageCursor
 from ctidesk.gui.stats_widget import StatsWidget
@@ -607,9 +607,25 @@ class JournalWindow(QWidget):
             bar.setValue(self.table.verticalHeader().sectionPosition(row) + past)
 
     def call_changed(self, change: CallChanged) -> None:
-        """Bridge `call_changed` slot: new and ended calls appear after a short pause."""
-        if change.change in (ChangeKind.CREATED, ChangeKind.ENDED) and self.isVisible():
+        """Bridge `call_changed` slot: new and ended calls appear after a short pause, and so
+        do the missed calls an answered callback settled."""
+        answered = change.change is ChangeKind.STATE and change.call.state is CallState.CONNECTED
+        if (
+            change.change in (ChangeKind.CREATED, ChangeKind.ENDED) or answered
+        ) and self.isVisible():
             self._reload_timer.start()
+
+    def show_callbacks_only(self) -> None:
+        """Show only the calls that still need a callback (the tray's "Missed calls")."""
+        self.search_edit.clear()
+        if self.callbacks_only.isChecked():
+            self.apply_filter()
+        else:
+            self.callbacks_only.setChecked(True)
+
+    def refresh_entry(self, call_id: str) -> None:
+        """A row changed outside this window (notes typed on an after-call card)."""
+        self._refresh_entry(call_id)
 
     def _refresh_entry(self, call_id: str) -> JournalEntry | None:
         self._journal.flush()

@@ -450,6 +450,20 @@ class SettingsDialog(QDialog):
                 ("bottom_right", self.tr("bottom right")),
             ],
         )
+        after_call = QSpinBox()
+        after_call.setRange(0, 3600)
+        after_call.setSuffix(self.tr(" s"))
+        after_call.setSpecialValueText(self.tr("until I press Done"))
+        after_call.setValue(self._original.popup.after_call_seconds)
+        self._add(
+            popup,
+            self.tr("&Keep the card after a call"),
+            "popup",
+            "after_call_seconds",
+            after_call,
+            after_call.value,
+            self.tr("for notes and a ticket after an answered call; typing starts the time again"),
+        )
 
         self._build_event_actions()
         self._build_ringtones()
