@@ -170,11 +170,6 @@
         <translation>Doppelte Nummern ausgelassen: %1.</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/call_list_window.py" line="283"/>
-        <source>Lines not imported: %1</source>
-        <translation>Nicht importierte Zeilen: %1</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/call_list_window.py" line="293"/>
         <source>Import call list</source>
         <translation>Anrufliste importieren</translation>
@@ -213,6 +208,56 @@
         <location filename="../../src/ctidesk/gui/call_list_window.py" line="370"/>
         <source>Last number: %1</source>
         <translation>Letzte Nummer: %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="225"/>
+        <source>Lines not imported</source>
+        <translation>Nicht importierte Zeilen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="290"/>
+        <source>Vanity numbers</source>
+        <translation>Vanity-Nummern</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="292"/>
+        <source>Line %1: %2 is %3</source>
+        <translation>Zeile %1: %2 ist %3</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="300"/>
+        <source>These lines have letters in place of digits, like a vanity number (the letters of the phone&apos;s keypad). Import them as the numbers shown?</source>
+        <translation>Diese Zeilen enthalten Buchstaben statt Ziffern, wie eine Vanity-Nummer (die Buchstaben der Telefontastatur). Als die angezeigten Nummern importieren?</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="325"/>
+        <source>No phone numbers found to import. Paste one number per line (a name may come before or after it) or choose a CSV file with a “number” column.</source>
+        <translation>Keine Telefonnummern zum Importieren gefunden. Fügen Sie eine Nummer pro Zeile ein (ein Name darf davor oder danach stehen) oder wählen Sie eine CSV-Datei mit einer Spalte „Telefon“.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="342"/>
+        <source>Lines not imported: %1. Each is listed below: correct it and import it again.</source>
+        <translation>Nicht importierte Zeilen: %1. Sie stehen unten einzeln: Korrigieren Sie sie und importieren Sie sie erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="354"/>
+        <source>Line %1 has no phone number: %2</source>
+        <translation>Zeile %1 enthält keine Telefonnummer: %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="356"/>
+        <source>Line %1 is not a phone number that can be dialled: %2</source>
+        <translation>Zeile %1 ist keine wählbare Telefonnummer: %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="358"/>
+        <source>Line %1 has no number to call (anonymous): %2</source>
+        <translation>Zeile %1 hat keine Nummer zum Anrufen (anonym): %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="360"/>
+        <source>Line %1 was left out, as you chose, because its number has letters: %2</source>
+        <translation>Zeile %1 wurde wie gewünscht ausgelassen, weil ihre Nummer Buchstaben enthält: %2</translation>
     </message>
 </context>
 <context>

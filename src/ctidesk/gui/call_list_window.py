@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -36,13 +37,18 @@ from ctidesk.core.call_lists import (
     CallListError,
     CallListStore,
     EntryStatus,
+    ImportProblem,
     ListEntry,
     Outcome,
+    ProblemReason,
+    parse_import,
 )
 from ctidesk.core.calls import CallChanged, ChangeKind, EndCause
 
 Dial = Callable[[str], object]
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_VANITY_SHOWN = 10
+MAX_PROBLEM_TEXT = 80
 
 
 def suggested_outcome(change: CallChanged) -> Outcome:
@@ -84,6 +90,10 @@ class CallListWindow(QWidget):
         self.delete_list_button = QPushButton()
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
+        self.problems_view = QPlainTextEdit()
+        self.problems_view.setReadOnly(True)
+        self.problems_view.setVisible(False)
+        self.vanity_question: QMessageBox | None = None
         self.progress_label = QLabel()
         self.number_label = QLabel()
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -145,6 +155,7 @@ class CallListWindow(QWidget):
         row.addWidget(self.import_file_button)
         left_layout.addLayout(row)
         left_layout.addWidget(self.message_label)
+        left_layout.addWidget(self.problems_view)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -211,6 +222,7 @@ class CallListWindow(QWidget):
         self.import_paste_button.setText(self.tr("Import pasted numbers"))
         self.import_file_button.setText(self.tr("Import CSV file…"))
         self.delete_list_button.setText(self.tr("Delete list"))
+        self.problems_view.setAccessibleName(self.tr("Lines not imported"))
         self.call_button.setText(self.tr("Call"))
         self.skip_button.setText(self.tr("Skip"))
         self.pause_button.setText(self.tr("Pause"))
@@ -268,8 +280,55 @@ class CallListWindow(QWidget):
         )
 
     def import_text(self, name: str, text: str) -> int | None:
+        """Import pasted or file text as a new list; returns its id, or None when nothing was
+        imported or the user is still asked to confirm vanity numbers (``vanity_question``)."""
+        parsed = parse_import(text, self._region)
+        if not parsed.vanity:
+            return self._import(name, text, accept_vanity=False)
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Vanity numbers"))
+        lines = "\n".join(
+            self.tr("Line %1: %2 is %3")
+            .replace("%1", str(n.line))
+            .replace("%2", n.number.raw)
+            .replace("%3", n.number.display())
+            for n in parsed.vanity[:MAX_VANITY_SHOWN]
+        )
+        box.setText(
+            self.tr(
+                "These lines have letters in place of digits, like a vanity number (the letters "
+                "of the phone's keypad). Import them as the numbers shown?"
+            )
+        )
+        box.setInformativeText(lines)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda result: self._vanity_answered(name, text, result))
+        self.vanity_question = box
+        box.open()
+        return None
+
+    def _vanity_answered(self, name: str, text: str, result: int) -> None:
+        self.vanity_question = None
+        accepted = result == QMessageBox.StandardButton.Yes.value
+        self._import(name, text, accept_vanity=accepted)
+
+    def _import(self, name: str, text: str, *, accept_vanity: bool) -> int | None:
+        parsed = parse_import(text, self._region, accept_vanity=accept_vanity)
+        self.problems_view.setPlainText("\n".join(self.problem_text(p) for p in parsed.problems))
+        self.problems_view.setVisible(bool(parsed.problems))
+        if not parsed.numbers:
+            self.message_label.setText(
+                self.tr(
+                    "No phone numbers found to import. Paste one number per line (a name may "
+                    "come before or after it) or choose a CSV file with a “number” column."
+                )
+            )
+            return None
         try:
-            result = self._store.create_list(name, text, self._region)
+            result = self._store.create_list(name, text, self._region, accept_vanity=accept_vanity)
         except CallListError as exc:
             self.message_label.setText(str(exc))
             return None
@@ -279,14 +338,34 @@ class CallListWindow(QWidget):
                 "%1", str(result.duplicates)
             )
         if result.problems:
-            lines = ", ".join(str(p.line) for p in result.problems[:10])
-            message += " " + self.tr("Lines not imported: %1").replace("%1", lines)
+            message += " " + self.tr(
+                "Lines not imported: %1. Each is listed below: correct it and import it again."
+            ).replace("%1", str(len(result.problems)))
         self.message_label.setText(message)
         self.paste_edit.clear()
         self.name_edit.clear()
         self.list_id = result.list_id
         self.reload_lists()
         return result.list_id
+
+    def problem_text(self, problem: ImportProblem) -> str:
+        """One line that could not be imported, as a sentence with its line number."""
+        texts = {
+            ProblemReason.NO_NUMBER: self.tr("Line %1 has no phone number: %2"),
+            ProblemReason.NOT_VALID: self.tr(
+                "Line %1 is not a phone number that can be dialled: %2"
+            ),
+            ProblemReason.ANONYMOUS: self.tr("Line %1 has no number to call (anonymous): %2"),
+            ProblemReason.VANITY_DECLINED: self.tr(
+                "Line %1 was left out, as you chose, because its number has letters: %2"
+            ),
+        }
+        shown = (
+            problem.text
+            if len(problem.text) <= MAX_PROBLEM_TEXT
+            else (problem.text[:MAX_PROBLEM_TEXT] + "…")
+        )
+        return texts[problem.reason].replace("%1", str(problem.line)).replace("%2", shown)
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
