@@ -1856,11 +1856,6 @@ Trotzdem wählen?</translation>
         <translation>Warte- und Gesprächszeit pro Tag (Durchschnitt)</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/stats_widget.py" line="358"/>
-        <source>Answered vs missed</source>
-        <translation>Angenommen und verpasst</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="376"/>
         <source>Computing…</source>
         <translation>Wird berechnet…</translation>
@@ -1871,11 +1866,6 @@ Trotzdem wählen?</translation>
         <translation>Statistik berechnen</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/stats_widget.py" line="396"/>
-        <source>Other</source>
-        <translation>Sonstige</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="421"/>
         <source>Waiting</source>
         <translation>Warten</translation>
@@ -1884,6 +1874,36 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="422"/>
         <source>Talking</source>
         <translation>Gespräch</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="429"/>
+        <source>Not reached</source>
+        <translation>Nicht erreicht</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="429"/>
+        <source>In progress</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="390"/>
+        <source>Inbound calls: answered and missed</source>
+        <translation>Eingehende Anrufe: angenommen und verpasst</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="468"/>
+        <source>No inbound calls</source>
+        <translation>Keine eingehenden Anrufe</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="470"/>
+        <source>%1 % answered of %2 inbound</source>
+        <translation>%1 % angenommen von %2 eingehenden</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="479"/>
+        <source>Calls in progress, not counted until they end: %1</source>
+        <translation>Laufende Anrufe, erst nach dem Ende gezählt: %1</translation>
     </message>
 </context>
 <context>
