@@ -855,6 +855,44 @@ Trotzdem wählen?</translation>
     </message>
 </context>
 <context>
+    <name>Formatting</name>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="26"/>
+        <source>Anonymous</source>
+        <translation>Anonym</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="29"/>
+        <source>new</source>
+        <translation>neu</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="30"/>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="31"/>
+        <source>pending reminder</source>
+        <translation>warten auf Erinnerung</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="32"/>
+        <source>pending close</source>
+        <translation>warten auf schließen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="33"/>
+        <source>closed</source>
+        <translation>geschlossen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="34"/>
+        <source>merged</source>
+        <translation>zusammengefügt</translation>
+    </message>
+</context>
+<context>
     <name>JournalTableModel</name>
     <message>
         <location filename="../../src/ctidesk/gui/journal_window.py" line="198"/>

@@ -44,6 +44,7 @@ from ctidesk.core.call_lists import (
     parse_import,
 )
 from ctidesk.core.calls import CallChanged, ChangeKind, EndCause
+from ctidesk.gui.formatting import number_text
 
 Dial = Callable[[str], object]
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -292,7 +293,7 @@ class CallListWindow(QWidget):
             self.tr("Line %1: %2 is %3")
             .replace("%1", str(n.line))
             .replace("%2", n.number.raw)
-            .replace("%3", n.number.display())
+            .replace("%3", number_text(n.number))
             for n in parsed.vanity[:MAX_VANITY_SHOWN]
         )
         box.setText(
@@ -425,7 +426,7 @@ class CallListWindow(QWidget):
             self.number_label.setText(self.tr("List finished") if call_list is not None else "")
             self.contact_label.setText("")
         else:
-            self.number_label.setText(entry.number.display())
+            self.number_label.setText(number_text(entry.number))
             self.contact_label.setText(entry.name)
         blocked = self.notes_edit.blockSignals(True)
         self.notes_edit.setPlainText(entry.notes if entry else "")
@@ -446,7 +447,7 @@ class CallListWindow(QWidget):
         if last is None:
             self.last_label.setText("")
             return
-        self.last_label.setText(self.tr("Last number: %1").replace("%1", last.number.display()))
+        self.last_label.setText(self.tr("Last number: %1").replace("%1", number_text(last.number)))
         if last.outcome is not None:
             self.last_outcome_box.setCurrentIndex(
                 self.last_outcome_box.findData(last.outcome.value)
@@ -457,7 +458,7 @@ class CallListWindow(QWidget):
         self.entries_table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             cells = (
-                entry.number.display(),
+                number_text(entry.number),
                 entry.name,
                 self.status_text(entry.status),
                 self.outcome_text(entry.outcome),
