@@ -50,6 +50,7 @@ Dial = Callable[[str], object]
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_VANITY_SHOWN = 10
 MAX_PROBLEM_TEXT = 80
+PROBLEM_LINES_SHOWN = 6
 
 
 def suggested_outcome(change: CallChanged) -> Outcome:
@@ -94,6 +95,9 @@ class CallListWindow(QWidget):
         self.problems_view = QPlainTextEdit()
         self.problems_view.setReadOnly(True)
         self.problems_view.setVisible(False)
+        self.problems_view.setMaximumHeight(
+            self.problems_view.fontMetrics().lineSpacing() * PROBLEM_LINES_SHOWN + 12
+        )
         self.vanity_question: QMessageBox | None = None
         self.progress_label = QLabel()
         self.number_label = QLabel()

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -38,6 +38,9 @@ TALK_COLOR = QColor("#1565c0")
 
 Compute = Callable[[Period], CallStatistics]
 Ticks = Callable[[float], list[float]]
+LEGEND_MARK = 24.0
+"""A legend entry's colour box and gaps, besides its text."""
+LEGEND_GAP = 12.0
 Submit = Callable[[str, Coroutine[Any, Any, Any]], object]
 
 
@@ -85,12 +88,25 @@ class BarChart(QWidget):
         self.series = series
         self.update()
 
+    def legend_below_title(self) -> bool:
+        """Whether the legend needs its own line (it would run into the title beside it)."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        title = QFontMetricsF(bold).horizontalAdvance(self.title)
+        metrics = QFontMetricsF(self.font())
+        legend = sum(metrics.horizontalAdvance(s.name) + LEGEND_MARK for s in self.series)
+        return title + LEGEND_GAP + legend > self.width() - self.MARGIN_RIGHT
+
+    def _legend_top(self) -> float:
+        return self.MARGIN_TOP if self.legend_below_title() else 0.0
+
     def plot_area(self) -> QRectF:
+        top = self.MARGIN_TOP + self._legend_top()
         return QRectF(
             self.MARGIN_LEFT,
-            self.MARGIN_TOP,
+            top,
             max(1.0, self.width() - self.MARGIN_LEFT - self.MARGIN_RIGHT),
-            max(1.0, self.height() - self.MARGIN_TOP - self.MARGIN_BOTTOM),
+            max(1.0, self.height() - top - self.MARGIN_BOTTOM),
         )
 
     def maximum(self) -> float:
@@ -185,6 +201,7 @@ class BarChart(QWidget):
         painter.end()
 
     def _draw_legend(self, painter: QPainter) -> None:
+        top = self._legend_top()
         x = float(self.width()) - self.MARGIN_RIGHT
         metrics = painter.fontMetrics()
         for series in reversed(self.series):
@@ -192,12 +209,12 @@ class BarChart(QWidget):
             x -= width
             painter.setPen(self.palette().windowText().color())
             painter.drawText(
-                QRectF(x, 0, width, self.MARGIN_TOP),
+                QRectF(x, top, width, self.MARGIN_TOP),
                 int(Qt.AlignmentFlag.AlignVCenter),
                 series.name,
             )
             x -= 14
-            painter.fillRect(QRectF(x, self.MARGIN_TOP / 2 - 5, 10, 10), series.color)
+            painter.fillRect(QRectF(x, top + self.MARGIN_TOP / 2 - 5, 10, 10), series.color)
             x -= 10
 
 
