@@ -153,3 +153,18 @@ def test_axis_labels_and_ring_count_the_same_calls_with_one_still_ringing(
     assert not widget.grab().isNull()
     reader.close()
     journal.close()
+
+
+def test_a_legend_that_would_cover_the_title_gets_its_own_line(qtbot: QtBot) -> None:
+    """Four series' legend ran over the chart's title in a half-width chart (issue 14, seen
+    while checking finding 5 on screen)."""
+    chart = BarChart("Waiting and talking time per day (average)")
+    qtbot.addWidget(chart)
+    chart.resize(480, 240)
+    names = ["Answered", "Missed", "Not reached", "In progress"]
+    chart.set_data(["a"], [Series(name, ANSWERED_COLOR, [1.0]) for name in names])
+    assert chart.legend_below_title()
+    assert chart.plot_area().top() == pytest.approx(2 * BarChart.MARGIN_TOP)
+    chart.resize(1400, 240)
+    assert not chart.legend_below_title()
+    assert chart.plot_area().top() == pytest.approx(BarChart.MARGIN_TOP)
