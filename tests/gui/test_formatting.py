@@ -132,3 +132,26 @@ def test_the_journal_shows_numbers_as_the_pop_up_does(
         card.close()
     reader.close()
     journal.close()
+
+
+def test_the_journal_in_german_dates_calls_as_the_pop_up_dates_tickets(
+    german: Translations, qtbot: QtBot, tmp_path: Path, bridge: DesktopBridge
+) -> None:
+    journal = Journal(tmp_path / "journal.sqlite3")
+    reader = JournalReader(tmp_path / "journal.sqlite3")
+    tracker = CallTracker()
+    tracker.subscribe(journal.on_call_changed)
+    ring(tracker, "anonymous")
+    journal.flush()
+    window = JournalWindow(journal, reader, dial=bridge.dial, submit=bridge.submit)
+    qtbot.addWidget(window)
+    model = window.model
+    entry = model.entry(0)
+    assert entry is not None
+    when = entry.started_at.astimezone().strftime("%d.%m.%y %H:%M")
+    assert model.data(model.index(0, COLUMNS.index("time"))) == when
+    assert model.data(model.index(0, COLUMNS.index("number"))) == "Anonym"
+    window.select_row(0)
+    assert when in window.details_title.text()
+    reader.close()
+    journal.close()

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from ctidesk.core.calls import CallChanged, ChangeKind
 from ctidesk.core.journal import Journal, JournalEntry, JournalFilter
 from ctidesk.core.journal_reader import PAGE_SIZE, JournalReader, PageCursor
-from ctidesk.gui.formatting import entry_number, number_text
+from ctidesk.gui.formatting import entry_number, number_text, short_date_time
 from ctidesk.gui.stats_widget import StatsWidget
 
 log = logging.getLogger(__name__)
@@ -264,7 +264,7 @@ class JournalTableModel(QAbstractTableModel):
 
     def _display(self, entry: JournalEntry, column: str) -> str:
         if column == "time":
-            return entry.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            return short_date_time(entry.started_at.astimezone())
         if column == "direction":
             return self.direction_text(entry)
         if column == "number":
@@ -515,7 +515,7 @@ class JournalWindow(QWidget):
             return
         number = number_text(entry_number(entry))
         who = display_name(entry) or number
-        when = entry.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        when = short_date_time(entry.started_at.astimezone())
         self.details_title.setText(f"<b>{_escape(who)}</b><br>{_escape(number)} · {when}")
         self.summary_view.setPlainText(
             entry.summary or self.tr("NFON has no summary for this call.")
