@@ -3,7 +3,8 @@
 One grouped scan of the covering index ``calls_stats`` gives per-hour buckets (count, answered,
 missed, waiting and talking time); days, hours of the day and the totals are folded from those
 buckets in Python, so a month at a million calls is one index range scan. The expressions are
-kept arithmetic (NULLs drop out of ``total``), which is what keeps that scan cheap; the window
+kept arithmetic (NULLs drop out of ``total`` and ``count``: ``ended_at - answered_at`` is NULL
+unless the call was answered and has ended), which is what keeps that scan cheap; the window
 still runs it off the GUI thread.
 
 Definitions (the same in every chart):
@@ -132,15 +133,15 @@ SELECT
     count(*),
     sum(direction = 'in'),
     sum(direction = 'out'),
-    sum((answered_at IS NOT NULL) * (ended_at IS NOT NULL)),
+    count(ended_at - answered_at),
     sum((direction = 'in') * (answered_at IS NULL) * (ended_at IS NOT NULL)),
     total((answered_at - started_at) * (direction = 'in')),
     sum((direction = 'in') * (answered_at IS NOT NULL)),
     max((answered_at - started_at) * (direction = 'in')),
     total(ended_at - answered_at),
     sum(needs_callback > done),
-    sum(ended_at IS NULL),
-    sum((direction = 'in') * (answered_at IS NOT NULL) * (ended_at IS NOT NULL))
+    count(*) - count(ended_at),
+    count((ended_at - answered_at) * nullif(direction = 'in', 0))
 FROM calls INDEXED BY calls_stats
 WHERE started_at >= :start AND started_at < :end
 GROUP BY bucket
