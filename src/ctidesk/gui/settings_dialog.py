@@ -124,7 +124,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addLayout(buttons)
         self.resize(660, 560)
-        bridge.status_changed.connect(lambda _s: self._show_account())
+        bridge.status_changed.connect(self._show_account)
         self._retranslate_frame()
         self._show_account()
         self.refresh_action_urls()
@@ -149,7 +149,7 @@ class SettingsDialog(QDialog):
     def changeEvent(self, event: QEvent) -> None:  # Qt API name
         if event.type() == QEvent.Type.LanguageChange and not self._rebuild_pending:
             self._rebuild_pending = True
-            QTimer.singleShot(0, self._rebuild)
+            QTimer.singleShot(0, self, self._rebuild)
         super().changeEvent(event)
 
     def _rebuild(self) -> None:
