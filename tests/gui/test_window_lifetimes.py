@@ -8,6 +8,7 @@ through the bridge's own signals, must not re-enter itself when one of their slo
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import threading
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from ctidesk.config.logs import CrashHandler
 from ctidesk.config.secrets import MemorySecretStore
+from ctidesk.config.settings import Settings
 from ctidesk.core.calls import CallChanged, ChangeKind
 from ctidesk.core.ports import CallerInfo, ReachState, SystemStatus, TicketSummary
 from ctidesk.core.tracker import CallTracker
@@ -29,9 +31,9 @@ from ctidesk.gui.desktop import Desktop
 from ctidesk.gui.dialer import DialConfirmation, DialerWindow, DialHistory
 from ctidesk.gui.dialing import plan_dial
 from ctidesk.gui.popup import CallerCard
-from ctidesk.gui.settings_dialog import SettingsDialog
+from ctidesk.gui.settings_dialog import SecretValues, SettingsDialog
 
-from .conftest import ring
+from .conftest import ring, wait_until
 
 pytestmark = pytest.mark.gui
 
@@ -181,3 +183,31 @@ def test_a_failing_status_slot_does_not_make_the_crash_handler_recurse(
     assert reports == ["RuntimeError: Internal C++ object (QLabel) already deleted."]
     assert handler.count == 2
     assert bridge.status.last_error == reports[0]
+
+
+def test_a_connection_test_still_running_when_settings_closes_reports_nothing(
+    bridge: DesktopBridge, tmp_path: Path, run: Any
+) -> None:
+    """Finding 1, the same mistake through the loop: a test answering after Settings was
+    closed wrote into the deleted dialog's label, and the agent read "Testing phone failed:
+    Internal C++ object (QLabel) already deleted"."""
+    answer = asyncio.Event()
+    started: list[str] = []
+
+    async def slow_phone(_settings: Settings, _secrets: SecretValues) -> str:
+        started.append("phone")
+        await answer.wait()
+        return "reachable"
+
+    dialog = SettingsDialog(
+        bridge, tmp_path / "settings.toml", MemorySecretStore(), testers={"phone": slow_phone}
+    )
+    dialog.show()
+    dialog.run_test("phone")
+    run(wait_until(lambda: started))
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.close()
+    _delete_later_now()
+    answer.set()
+    run(asyncio.sleep(0.05))
+    assert bridge.status.last_error == ""
