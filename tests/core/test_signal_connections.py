@@ -143,3 +143,26 @@ def test_checked_signals_reach_slots_that_expect_it() -> None:
                 else:
                     offences.append(f"{where} -> {ast.unparse(slot)}: signature unknown here")
     assert offences == []
+
+
+def test_widget_timers_name_the_widget_as_their_context() -> None:
+    """``QTimer.singleShot(ms, callable)`` without a context object runs even after the widget
+    is deleted; with the widget as context, Qt drops it with the widget."""
+    widgets = _widget_classes()
+    offences = []
+    for path, cls in _classes():
+        if not _is_widget(cls, widgets):
+            continue
+        for node in ast.walk(cls):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "singleShot"
+                and not (len(node.args) == 3 and _is_self_name(node.args[1]))
+            ):
+                offences.append(f"{path.name}:{node.lineno} {cls.name}: {ast.unparse(node)}")
+    assert offences == []
+
+
+def _is_self_name(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
