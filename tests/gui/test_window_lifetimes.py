@@ -30,6 +30,7 @@ from ctidesk.gui.bridge import PHONE, DesktopBridge
 from ctidesk.gui.desktop import Desktop
 from ctidesk.gui.dialer import DialConfirmation, DialerWindow, DialHistory
 from ctidesk.gui.dialing import plan_dial
+from ctidesk.gui.main import crash_handler_for
 from ctidesk.gui.popup import CallerCard
 from ctidesk.gui.settings_dialog import SecretValues, SettingsDialog
 
@@ -211,3 +212,15 @@ def test_a_connection_test_still_running_when_settings_closes_reports_nothing(
     answer.set()
     run(asyncio.sleep(0.05))
     assert bridge.status.last_error == ""
+
+
+def test_what_the_crash_handler_reports_says_what_to_do(bridge: DesktopBridge) -> None:
+    """House rule: a failure reaches the agent as a sentence that says what to do (the crash
+    handler of `gui.main` wraps the bare "Kind: message" it caught)."""
+    told: list[str] = []
+    bridge.error.connect(told.append)
+    with _Installed(crash_handler_for(bridge)) as handler:
+        handler.report("KeyError: 'line'")
+    (message,) = told
+    assert message.startswith("ctidesk ran into an unexpected error and keeps running.")
+    assert "Copy diagnostics" in message and message.endswith("(KeyError: 'line')")
