@@ -2497,5 +2497,10 @@ Trotzdem wählen?</translation>
         <source>ctidesk cannot start</source>
         <translation>ctidesk kann nicht starten</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/main.py" line="205"/>
+        <source>ctidesk ran into an unexpected error and keeps running. If it happens again, choose Copy diagnostics in the tray menu and send the result to your administrator. (%1)</source>
+        <translation>ctidesk ist auf einen unerwarteten Fehler gestoßen und läuft weiter. Wenn er wieder auftritt, wählen Sie im Menü des Symbols im Infobereich „Diagnose kopieren“ und senden Sie das Ergebnis an Ihre Administration. (%1)</translation>
+    </message>
 </context>
 </TS>

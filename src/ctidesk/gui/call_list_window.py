@@ -140,7 +140,7 @@ class CallListWindow(QWidget):
         self.import_file_button.clicked.connect(self._choose_file)
         self.delete_list_button.clicked.connect(self.delete_list)
         self.call_button.clicked.connect(self.call_current)
-        self.finish_button.clicked.connect(self.finish_current)
+        self.finish_button.clicked.connect(lambda _checked=False: self.finish_current())
         self.skip_button.clicked.connect(self.skip_current)
         self.pause_button.toggled.connect(self.set_paused)
         self.requeue_button.clicked.connect(self.requeue_skipped)
@@ -509,7 +509,7 @@ class CallListWindow(QWidget):
         entry = self.current
         if entry is None:
             return
-        chosen = outcome if isinstance(outcome, Outcome) else self._chosen_outcome()
+        chosen = outcome if outcome is not None else self._chosen_outcome()
         self._store.finish(entry.id, chosen, self.notes_edit.toPlainText())
         self.last_finished = self._store.entry(entry.id)
         self.outcome_box.setCurrentIndex(self.outcome_box.findData(Outcome.REACHED.value))
