@@ -71,6 +71,9 @@ def _emit_every_signal(bridge: DesktopBridge, tracker: CallTracker) -> None:
         "dialled": (plan,),
         "ticket_created": (call.id, TicketSummary(id=3, number="31002", title="t", state="new")),
         "settings_changed": (bridge.settings,),
+        "missed_call": (call,),
+        "missed_cleared": ([call.id],),
+        "notes_saved": (call.id,),
     }
     assert sorted(values) == sorted(name.split("(")[0] for name in _bridge_signals(bridge))
     for name, arguments in values.items():
