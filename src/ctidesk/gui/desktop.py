@@ -531,7 +531,9 @@ class Desktop(QObject):
         await _close_parts(self._parts)
         self.tray.hide()
         self.ringer.configure(RingtoneConfig(enabled=False))
-        for window in (self.dialer, self.settings_dialog, *self._confirmations):
+        if self.settings_dialog is not None:
+            self.settings_dialog.close_without_asking()
+        for window in (self.dialer, *self._confirmations):
             if window is not None:
                 window.close()
         records: tuple[QWidget | None, ...] = (
