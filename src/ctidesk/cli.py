@@ -137,7 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = dial_link_argv(sys.argv[1:] if argv is None else argv, parser)
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
-    if args.config is not None and handler is not None and not args.config.exists():
+    may_be_new = handler is None or getattr(args, "config_may_be_new", False)
+    if args.config is not None and not may_be_new and not args.config.exists():
         return _missing_settings_file(args.config)
     try:
         if args.self_check:
@@ -160,8 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _missing_settings_file(path: Path) -> int:
-    """A mistyped ``--config`` must not quietly run on defaults. Only the tray app may start on
-    a new file: its first-run setup creates it."""
+    """A mistyped ``--config`` must not quietly run on defaults. Only the tray app (and `dial`,
+    which may start it) may start on a new file: its first-run setup creates it."""
     from ctidesk.config.paths import AppPaths
 
     print(

@@ -109,25 +109,57 @@ def test_menu_entries_and_dnd_follow_the_phone(
     assert not tray.dnd_action.isChecked()
     run(wait_until(lambda: tray.dnd_action.isChecked()))
     assert phone.commands == [("dnd", "True")]
-    assert "Do not disturb: on" in tray.tooltip()
+    assert tray.tooltip().splitlines()[0].endswith(" · do not disturb")
     bridge.phone_reported_dnd(False)
     assert not tray.dnd_action.isChecked()
 
 
-def test_tooltip_names_each_system_and_calls(bridge: DesktopBridge, tracker: CallTracker) -> None:
+def test_tooltip_is_two_short_lines_and_the_detail_is_in_the_diagnostics(
+    bridge: DesktopBridge, tracker: CallTracker
+) -> None:
+    """Issue 14, finding 4: the tooltip ran to 1,500 pixels (every system's detail, the last
+    error); it is two short lines now, and the details are in the diagnostics report."""
     tray = TrayController(bridge, _actions(Recorder()), tray_available=True)
+    long_detail = "the Zammad API token was refused: " + "x" * 300
     bridge.update_status(SystemStatus(system=PHONE, state=ReachState.OK))
     bridge.update_status(
-        SystemStatus(system=ZAMMAD, state=ReachState.AUTH_FAILED, detail="token rejected")
+        SystemStatus(system=ZAMMAD, state=ReachState.AUTH_FAILED, detail=long_detail)
     )
+    bridge.report_error("Dialling failed: " + "y" * 300)
     ring(tracker)
     text = tray.tooltip()
-    assert "Phone: reachable" in text
-    assert "Zammad: password or token rejected (token rejected)" in text
-    assert "NFON: not set up" in text
-    assert "Ringing: 1 call(s)" in text
+    assert text.splitlines() == [
+        "ctidesk: ringing (1)",
+        "Problem with Zammad; details: Copy diagnostics",
+    ]
     assert tray.last_caller_action.isEnabled()
     assert tray.tray is not None and tray.tray.toolTip() == text
+    report = diagnostics_report(bridge.status, bridge.settings, MemorySecretStore(), Redactor())
+    assert long_detail in report and "y" * 300 in report
+
+    bridge.update_status(SystemStatus(system=ZAMMAD, state=ReachState.OK))
+    bridge.update_status(SystemStatus(system=NFON, state=ReachState.DISABLED))
+    bridge.clear_error()
+    assert tray.tooltip() == "ctidesk: ringing (1)"
+
+
+def test_tooltip_with_nothing_set_up_points_to_the_setup(bridge: DesktopBridge) -> None:
+    """Issue 14, finding 4: a first start showed a grey icon and a wall of "not set up"."""
+    tray = TrayController(bridge, _actions(Recorder()), tray_available=True)
+    for system in (PHONE, ZAMMAD, NFON):
+        bridge.update_status(SystemStatus(system=system, state=ReachState.DISABLED))
+    assert tray.tooltip() == "ctidesk: not set up yet\nChoose Set up... in the tray menu"
+
+
+def test_set_up_entry_opens_the_setup(bridge: DesktopBridge) -> None:
+    recorder = Recorder()
+    actions = _actions(recorder)
+    actions.open_setup = recorder.open_setup
+    tray = TrayController(bridge, actions, tray_available=True)
+    texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
+    assert texts.index("Set &up...") == texts.index("&Settings...") - 1
+    tray.setup_action.trigger()
+    assert recorder.calls == ["open_setup"]
 
 
 def test_without_a_tray_a_window_explains_why(bridge: DesktopBridge) -> None:

@@ -28,6 +28,9 @@ from ctidesk.gui.settings_dialog import ConnectionTest, SecretValues
 Check = Callable[[Context], Awaitable[CheckResult]]
 
 
+translate = QCoreApplication.translate
+
+
 class ConnectionTestFailed(Exception):
     """A test found a problem; the message says which and what to do."""
 
@@ -82,41 +85,42 @@ def _tester(context: Context, checks: list[Check], missing: Missing) -> Connecti
     return test
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConnectionTests", text)
-
-
 def _phone_missing(settings: Settings, secrets: MemorySecretStore) -> str:
     if not settings.phone.enabled:
-        return _tr("The phone is switched off; tick “Use the desk phone” to test it.")
+        return translate(
+            "ConnectionTests", "The phone is switched off; tick “Use the desk phone” to test it."
+        )
     if not settings.phone.address:
-        return _tr("Enter the phone's address first.")
+        return translate("ConnectionTests", "Enter the phone's address first.")
     if not secrets.get(SecretName.PHONE_PASSCODE):
-        return _tr("Enter the phone's passcode first (the Passcode field).")
+        return translate(
+            "ConnectionTests", "Enter the phone's passcode first (the Passcode field)."
+        )
     return ""
 
 
 def _zammad_missing(settings: Settings, secrets: MemorySecretStore) -> str:
     zammad = settings.zammad
     if not zammad.enabled:
-        return _tr("Zammad is switched off; tick “Use Zammad” to test it.")
+        return translate("ConnectionTests", "Zammad is switched off; tick “Use Zammad” to test it.")
     if not zammad.url:
-        return _tr("Enter Zammad's address first (the URL field).")
+        return translate("ConnectionTests", "Enter Zammad's address first (the URL field).")
     if not secrets.get(SecretName.ZAMMAD_API_TOKEN):
-        return _tr("Enter an API token first (the API token field).")
+        return translate("ConnectionTests", "Enter an API token first (the API token field).")
     if zammad.forward_events and not secrets.get(SecretName.ZAMMAD_CTI_URL):
-        return _tr(
-            "Enter the CTI endpoint URL first, or untick “Send calls to Zammad's caller log”."
+        return translate(
+            "ConnectionTests",
+            "Enter the CTI endpoint URL first, or untick “Send calls to Zammad's caller log”.",
         )
     return ""
 
 
 def _field_names() -> dict[str, str]:
     return {
-        SecretName.PHONE_PASSCODE.value: _tr("Passcode"),
-        SecretName.ZAMMAD_CTI_URL.value: _tr("CTI endpoint URL"),
-        SecretName.ZAMMAD_API_TOKEN.value: _tr("API token"),
-        SecretName.NFON_CTI_PASSWORD.value: _tr("CTI password"),
+        SecretName.PHONE_PASSCODE.value: translate("ConnectionTests", "Passcode"),
+        SecretName.ZAMMAD_CTI_URL.value: translate("ConnectionTests", "CTI endpoint URL"),
+        SecretName.ZAMMAD_API_TOKEN.value: translate("ConnectionTests", "API token"),
+        SecretName.NFON_CTI_PASSWORD.value: translate("ConnectionTests", "CTI password"),
     }
 
 
@@ -133,15 +137,19 @@ def for_the_dialog(message: str) -> str:
 
     def enter(match: re.Match[str]) -> str:
         field = names.get(match.group(1), match.group(1))
-        return _tr("enter it in the %1 field above and Save").replace("%1", field)
+        return translate("ConnectionTests", "enter it in the %1 field above and Save").replace(
+            "%1", field
+        )
 
     def field_name(match: re.Match[str]) -> str:
         field = names.get(match.group(1), match.group(1))
-        return _tr("(the %1 field above)").replace("%1", field)
+        return translate("ConnectionTests", "(the %1 field above)").replace("%1", field)
 
     message = _STORE_WITH.sub(enter, message)
     message = _IN_BRACKETS.sub(field_name, message)
-    return _SIGN_IN.sub(_tr("use “Sign in with NFON” on the NFON page"), message)
+    return _SIGN_IN.sub(
+        translate("ConnectionTests", "use “Sign in with NFON” on the NFON page"), message
+    )
 
 
 def failure_sentence(exc: BaseException) -> str:
@@ -149,20 +157,24 @@ def failure_sentence(exc: BaseException) -> str:
     if isinstance(exc, ConnectionTestFailed):
         return str(exc)
     if isinstance(exc, httpx.InvalidURL):
-        return _tr(
+        return translate(
+            "ConnectionTests",
             "The address is not valid; check it for a typing mistake, e.g. a number above 255 "
-            "in an IP address."
+            "in an IP address.",
         )
     if isinstance(exc, httpx.TimeoutException):
-        return _tr("No answer in time; check the address and that the system is switched on.")
+        return translate(
+            "ConnectionTests",
+            "No answer in time; check the address and that the system is switched on.",
+        )
     if isinstance(exc, httpx.ConnectError | OSError):
-        return _tr("Cannot connect (%1); check the address, the port and the network.").replace(
-            "%1", str(exc) or type(exc).__name__
-        )
+        return translate(
+            "ConnectionTests", "Cannot connect (%1); check the address, the port and the network."
+        ).replace("%1", str(exc) or type(exc).__name__)
     if isinstance(exc, httpx.HTTPError):
-        return _tr("The connection failed (%1); check the address and try again.").replace(
-            "%1", str(exc) or type(exc).__name__
-        )
-    return _tr("The test failed unexpectedly (%1); the log has the details.").replace(
-        "%1", str(exc) or type(exc).__name__
-    )
+        return translate(
+            "ConnectionTests", "The connection failed (%1); check the address and try again."
+        ).replace("%1", str(exc) or type(exc).__name__)
+    return translate(
+        "ConnectionTests", "The test failed unexpectedly (%1); the log has the details."
+    ).replace("%1", str(exc) or type(exc).__name__)

@@ -671,30 +671,15 @@ class SettingsDialog(QDialog):
 
     def _extra_checks(self, data: dict[str, Any]) -> dict[tuple[str, str], str]:
         problems: dict[tuple[str, str], str] = {}
-        address = data["phone"]["address"].strip()
-        for prefix in ("http://", "https://"):
-            if address.lower().startswith(prefix):
-                address = address[len(prefix) :]
-        address = address.rstrip("/")
-        if address and not _valid_host(address):
-            problems[("phone", "address")] = self.tr(
-                "enter a host name or address, optionally with :port"
-            )
-        if address and _valid_host(address):
-            ipv4_problem = dotted_quad_problem(urlsplit("//" + address).hostname or "")
-            if ipv4_problem:
-                problems[("phone", "address")] = ipv4_problem
-        if data["phone"]["enabled"] and not address:
+        address = data["phone"]["address"]
+        if host_problem(address):
+            problems[("phone", "address")] = host_problem(address)
+        if data["phone"]["enabled"] and not _bare_host(address):
             problems[("phone", "address")] = self.tr(
                 "enter the phone's address, or switch the phone off"
             )
-        url = data["zammad"]["url"]
-        if url and not _valid_http_url(url):
-            problems[("zammad", "url")] = self.tr("enter the full address, starting with https://")
-        elif url:
-            ipv4_problem = dotted_quad_problem(urlsplit(url).hostname or "")
-            if ipv4_problem:
-                problems[("zammad", "url")] = ipv4_problem
+        if url_problem(data["zammad"]["url"]):
+            problems[("zammad", "url")] = url_problem(data["zammad"]["url"])
         customer = data["nfon"]["customer"]
         if customer and not (customer[:1].upper() == "K" and customer[1:].isdigit()):
             problems[("nfon", "customer")] = self._k_account()
@@ -1007,6 +992,38 @@ def _valid_host(address: str) -> bool:
     except ValueError:
         return False
     return bool(parts.hostname) and (port is None or 0 < port < 65536)
+
+
+def _bare_host(address: str) -> str:
+    """The address without the scheme and trailing slash the settings accept and drop."""
+    address = address.strip()
+    for prefix in ("http://", "https://"):
+        if address.lower().startswith(prefix):
+            address = address[len(prefix) :]
+    return address.rstrip("/")
+
+
+def host_problem(address: str) -> str:
+    """What is wrong with a phone address as typed, as a sentence; empty when it can be used."""
+    address = _bare_host(address)
+    if not address:
+        return ""
+    if not _valid_host(address):
+        return QCoreApplication.translate(
+            "SettingsDialog", "enter a host name or address, optionally with :port"
+        )
+    return dotted_quad_problem(urlsplit("//" + address).hostname or "")
+
+
+def url_problem(url: str) -> str:
+    """What is wrong with a Zammad address as typed, as a sentence; empty when it can be used."""
+    if not url:
+        return ""
+    if not _valid_http_url(url):
+        return QCoreApplication.translate(
+            "SettingsDialog", "enter the full address, starting with https://"
+        )
+    return dotted_quad_problem(urlsplit(url).hostname or "")
 
 
 def dotted_quad_problem(host: str) -> str:
