@@ -505,6 +505,10 @@
         <translation>geben Sie es oben im Feld „%1“ ein und speichern Sie</translation>
     </message>
     <message>
+        <source>enter it in the %1 field above and press Next</source>
+        <translation>geben Sie es oben im Feld „%1“ ein und drücken Sie „Weiter“</translation>
+    </message>
+    <message>
         <source>(the %1 field above)</source>
         <translation>(oben im Feld „%1“)</translation>
     </message>
@@ -1203,8 +1207,8 @@ Trotzdem wählen?</translation>
         <translation>Bei NFON &amp;anmelden</translation>
     </message>
     <message>
-        <source>Available once ctidesk has connected; also in the tray menu later.</source>
-        <translation>Verfügbar, sobald ctidesk verbunden ist; später auch im Menü des Infobereichs.</translation>
+        <source>Press Next to save this step; then sign in with “Sign in to NFON” in the tray menu.</source>
+        <translation>Mit „Weiter“ speichern Sie diesen Schritt; melden Sie sich dann mit „Bei NFON anmelden“ im Menü des Infobereichs an.</translation>
     </message>
     <message>
         <source>Signed in as %1</source>

@@ -126,6 +126,8 @@ def test_command_line_hints_become_what_to_do_in_the_dialog() -> None:
         "and store it with `ctidesk secret set zammad_api_token`"
     )
     assert token.endswith("and enter it in the API token field above and Save")
+    in_setup = for_the_dialog("store it with `ctidesk secret set zammad_cti_url`", in_setup=True)
+    assert in_setup == "enter it in the CTI endpoint URL field above and press Next"
 
 
 def _answer_prompt(dialog: SettingsDialog, button: QMessageBox.StandardButton) -> None:

@@ -16,7 +16,7 @@ from ctidesk.gui.bridge import NFON, PHONE, ZAMMAD, DesktopBridge, DesktopStatus
 from ctidesk.gui.diagnostics import diagnostics_report
 from ctidesk.gui.dialer import DialConfirmation, DialerWindow, DialHistory
 from ctidesk.gui.dialing import DialPlan
-from ctidesk.gui.icons import draw_tray_icon, icon_look
+from ctidesk.gui.icons import draw_tray_icon, icon_look, tooltip_text
 from ctidesk.gui.tray import NO_TRAY_REASON, TrayActions, TrayController
 
 from .conftest import FakePhone, ring, wait_until
@@ -149,6 +149,16 @@ def test_tooltip_with_nothing_set_up_points_to_the_setup(bridge: DesktopBridge) 
     for system in (PHONE, ZAMMAD, NFON):
         bridge.update_status(SystemStatus(system=system, state=ReachState.DISABLED))
     assert tray.tooltip() == "ctidesk: not set up yet\nChoose Set up... in the tray menu"
+    never_signed_in = DesktopStatus(
+        systems={
+            PHONE: SystemStatus(system=PHONE, state=ReachState.DISABLED),
+            ZAMMAD: SystemStatus(system=ZAMMAD, state=ReachState.DISABLED),
+            NFON: SystemStatus(system=NFON, state=ReachState.AUTH_FAILED, detail="signed out"),
+        },
+        nfon_signed_in=False,
+    )
+    assert tooltip_text(never_signed_in).startswith("ctidesk: not set up yet\n")
+    assert tooltip_text(_status(signed_in=False)) == "ctidesk: ready\nNFON: signed out"
 
 
 def test_set_up_entry_opens_the_setup(bridge: DesktopBridge) -> None:

@@ -45,11 +45,12 @@ def candidate_secrets(stored: SecretStore, values: SecretValues) -> MemorySecret
     return MemorySecretStore(merged)
 
 
-def connection_testers(context: Context) -> dict[str, ConnectionTest]:
-    """One test per system the dialog offers a button for."""
+def connection_testers(context: Context, *, in_setup: bool = False) -> dict[str, ConnectionTest]:
+    """One test per system the dialog offers a button for; ``in_setup``: for the first-run
+    setup, where Next (not Save) keeps what was typed."""
     return {
-        "phone": _tester(context, [check_phone], _phone_missing),
-        "zammad": _tester(context, [check_zammad_api, check_zammad_cti], _zammad_missing),
+        "phone": _tester(context, [check_phone], _phone_missing, in_setup),
+        "zammad": _tester(context, [check_zammad_api, check_zammad_cti], _zammad_missing, in_setup),
     }
 
 
@@ -57,7 +58,9 @@ Missing = Callable[[Settings, MemorySecretStore], str]
 """What must be filled in before a test can run, as a sentence; empty when nothing is missing."""
 
 
-def _tester(context: Context, checks: list[Check], missing: Missing) -> ConnectionTest:
+def _tester(
+    context: Context, checks: list[Check], missing: Missing, in_setup: bool
+) -> ConnectionTest:
     async def test(settings: Settings, values: SecretValues) -> str:
         secrets = candidate_secrets(context.secrets, values)
         first = missing(settings, secrets)
@@ -79,7 +82,7 @@ def _tester(context: Context, checks: list[Check], missing: Missing) -> Connecti
         problems = [r.detail for r in results if r.status is Status.PROBLEM]
         if problems or not any(r.status is Status.OK for r in results):
             details = problems or [r.detail for r in results]
-            raise ConnectionTestFailed("; ".join(for_the_dialog(d) for d in details))
+            raise ConnectionTestFailed("; ".join(for_the_dialog(d, in_setup) for d in details))
         return "; ".join(r.detail for r in results)
 
     return test
@@ -131,12 +134,17 @@ _IN_BRACKETS = re.compile(r"\(`ctidesk secret set (\w+)`\)")
 _SIGN_IN = re.compile(r"(?:sign in|run) (?:with )?`ctidesk login`")
 
 
-def for_the_dialog(message: str) -> str:
-    """A client's message with its command-line hints turned into what to do in the dialog."""
+def for_the_dialog(message: str, in_setup: bool = False) -> str:
+    """A client's message with its command-line hints turned into what to do in the dialog
+    (or in the first-run setup)."""
     names = _field_names()
 
     def enter(match: re.Match[str]) -> str:
         field = names.get(match.group(1), match.group(1))
+        if in_setup:
+            return translate(
+                "ConnectionTests", "enter it in the %1 field above and press Next"
+            ).replace("%1", field)
         return translate("ConnectionTests", "enter it in the %1 field above and Save").replace(
             "%1", field
         )

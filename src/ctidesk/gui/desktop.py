@@ -449,7 +449,7 @@ class Desktop(QObject):
                 self.bridge,
                 self.context.settings_path,
                 self.context.secrets,
-                testers=connection_testers(self.context),
+                testers=connection_testers(self.context, in_setup=True),
                 action_urls=self._parts.action_urls,
                 wait_for_phone_event=self._parts.wait_for_phone_event,
                 keyring_problem=self.context.keyring_problem,

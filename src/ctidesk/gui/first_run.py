@@ -603,6 +603,7 @@ class FirstRunWizard(QWizard):
             name = EVENT_FIELD_NAMES.get(event, event)
             edit = QLineEdit(url)
             edit.setReadOnly(True)
+            edit.setCursorPosition(0)
             edit.setObjectName(event)
             edit.setAccessibleName(self.tr("Action URL for %1").replace("%1", name))
             copy = QPushButton(self.tr("Copy"))
@@ -684,7 +685,10 @@ class FirstRunWizard(QWizard):
             self.sign_button.setText(self.tr("&Login with NFON"))
             self.sign_button.setEnabled(False)
             self.account_label.setText(
-                self.tr("Available once ctidesk has connected; also in the tray menu later.")
+                self.tr(
+                    "Press Next to save this step; then sign in with “Sign in to NFON” in the "
+                    "tray menu."
+                )
             )
         elif status.nfon_signed_in:
             self.sign_button.setText(self.tr("&Login with NFON"))

@@ -144,8 +144,14 @@ def tooltip_text(status: DesktopStatus) -> str:
     translate = QCoreApplication.translate
     names = {PHONE: translate("TrayStatus", "Phone"), ZAMMAD: "Zammad", NFON: "NFON"}
     states = {system: status.state_of(system) for system in names}
-    troubled = [names[s] for s, state in states.items() if state in _PROBLEM_STATES]
-    nothing_set_up = all(state is ReachState.DISABLED for state in states.values())
+    signed_out = states[NFON] is not ReachState.DISABLED and status.nfon_signed_in is False
+    troubled = [
+        names[system]
+        for system, state in states.items()
+        if state in _PROBLEM_STATES and not (system == NFON and signed_out)
+    ]
+    nothing_set_up = states[PHONE] is ReachState.DISABLED and states[ZAMMAD] is ReachState.DISABLED
+    nothing_set_up = nothing_set_up and (states[NFON] is ReachState.DISABLED or signed_out)
     if status.ringing:
         first = translate("TrayStatus", "ctidesk: ringing (%1)").replace("%1", str(status.ringing))
     elif status.on_call:
@@ -168,7 +174,7 @@ def tooltip_text(status: DesktopStatus) -> str:
         )
     elif status.last_error:
         second = translate("TrayStatus", "A problem was reported; details: Copy diagnostics")
-    elif states[NFON] is not ReachState.DISABLED and status.nfon_signed_in is False:
+    elif signed_out:
         second = translate("TrayStatus", "NFON: signed out")
     else:
         return first

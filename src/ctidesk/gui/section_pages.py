@@ -32,6 +32,7 @@ class SectionPages(QWidget):
         self.list = QListWidget()
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSpacing(2)
         self.stack = QStackedWidget()
         self._titles: list[str] = []
         self._pages: list[QWidget] = []

@@ -929,6 +929,7 @@ class SettingsDialog(QDialog):
         for event, url in urls:
             edit = QLineEdit(url)
             edit.setReadOnly(True)
+            edit.setCursorPosition(0)
             edit.setAccessibleName(self.tr("Action URL for %1").replace("%1", event))
             copy = QPushButton(self.tr("Copy"))
             copy.setAccessibleName(self.tr("Copy the Action URL for %1").replace("%1", event))
