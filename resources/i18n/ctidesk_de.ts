@@ -899,12 +899,12 @@ Trotzdem wählen?</translation>
         <translation>ctidesk einrichten</translation>
     </message>
     <message>
-        <source>S&amp;kip this step</source>
-        <translation>Schritt ü&amp;berspringen</translation>
+        <source>&amp;Skip this step</source>
+        <translation>Schritt &amp;überspringen</translation>
     </message>
     <message>
-        <source>&amp;Close</source>
-        <translation>S&amp;chließen</translation>
+        <source>Cl&amp;ose</source>
+        <translation>Schl&amp;ießen</translation>
     </message>
     <message>
         <source>Welcome to ctidesk</source>
@@ -972,7 +972,7 @@ Trotzdem wählen?</translation>
     </message>
     <message>
         <source>Pass&amp;code</source>
-        <translation>Pass&amp;wort</translation>
+        <translation>&amp;Passwort</translation>
     </message>
     <message>
         <source>Phone step result</source>
@@ -1004,7 +1004,7 @@ Trotzdem wählen?</translation>
     </message>
     <message>
         <source>Stop &amp;waiting</source>
-        <translation>&amp;Warten beenden</translation>
+        <translation>Warten &amp;beenden</translation>
     </message>
     <message>
         <source>Stop waiting for the phone</source>
@@ -1101,6 +1101,10 @@ Trotzdem wählen?</translation>
     <message>
         <source>&amp;Test connection</source>
         <translation>&amp;Verbindung testen</translation>
+    </message>
+    <message>
+        <source>T&amp;est connection</source>
+        <translation>Verbindung t&amp;esten</translation>
     </message>
     <message>
         <source>Test the connection</source>

@@ -264,3 +264,32 @@ def test_the_action_url_check_completes_when_the_phone_sends_an_event(
     finally:
         run(desktop.close(), 15.0)
         run(core.close())
+
+
+def test_no_page_has_two_controls_on_one_alt_letter(bridge: DesktopBridge, tmp_path: Path) -> None:
+    """Keyboard use of the setup: an Alt letter shared by two controls on one page only moves
+    the focus between them (as "API &token" and "&Test connection" would on the Zammad page)."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    wizard = FirstRunWizard(bridge, tmp_path / "settings.toml", MemorySecretStore())
+    buttons = [
+        QWizard.WizardButton.BackButton,
+        QWizard.WizardButton.NextButton,
+        QWizard.WizardButton.CancelButton,
+        QWizard.WizardButton.CustomButton1,
+    ]
+    frame = [wizard.buttonText(b) for b in buttons]
+    for page_id in wizard.pageIds():
+        page = wizard.page(page_id)
+        texts = [w.text() for w in page.findChildren(QAbstractButton)]
+        labels = [w for w in page.findChildren(QLabel) if w.buddy() is not None]
+        for label in labels:
+            buddy = label.buddy()
+            assert buddy is not None and buddy.focusPolicy() != Qt.FocusPolicy.NoFocus
+        texts += [label.text() for label in labels]
+        letters = [
+            text[text.index("&") + 1].lower()
+            for text in [*frame, *texts]
+            if "&" in text and not text.endswith("&")
+        ]
+        assert len(letters) == len(set(letters)), (page.title(), letters)

@@ -208,3 +208,24 @@ def test_all_sections_show_at_the_default_size(
     assert shown == names
     assert dialog.width() <= 800 and dialog.height() <= 600, dialog.size()
     dialog.close_without_asking()
+
+
+def test_every_field_label_focuses_its_field_with_alt(
+    bridge: DesktopBridge, tmp_path: Path, secrets: MemorySecretStore
+) -> None:
+    """A label's Alt letter ("&Address") must reach a widget that takes the focus; QFormLayout
+    pointed each at the row's holder, which takes none, so the letters did nothing."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLabel
+
+    dialog = SettingsDialog(bridge, tmp_path / "s.toml", secrets)
+    labels = [
+        label
+        for label in dialog.findChildren(QLabel)
+        if label.buddy() is not None and "&" in label.text()
+    ]
+    assert len(labels) > 20
+    for label in labels:
+        buddy = label.buddy()
+        assert buddy is not None
+        assert buddy.focusPolicy() != Qt.FocusPolicy.NoFocus, label.text()

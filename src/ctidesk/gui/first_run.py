@@ -50,6 +50,7 @@ from ctidesk.gui.settings_dialog import (
     ConnectionTest,
     SecretValues,
     host_problem,
+    label_points_at,
     url_problem,
 )
 
@@ -96,8 +97,8 @@ class FirstRunWizard(QWizard):
         self.setAccessibleName(self.tr("ctidesk setup"))
         self.setOption(QWizard.WizardOption.HaveCustomButton1, True)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
-        self.setButtonText(QWizard.WizardButton.CustomButton1, self.tr("S&kip this step"))
-        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("&Close"))
+        self.setButtonText(QWizard.WizardButton.CustomButton1, self.tr("&Skip this step"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cl&ose"))
         self.setButtonLayout(
             [
                 QWizard.WizardButton.Stretch,
@@ -201,7 +202,9 @@ class FirstRunWizard(QWizard):
         self._add_row(form, self.tr("&User"), self.phone_user, None, "phone")
         self.phone_passcode = self._secret_edit(SecretName.PHONE_PASSCODE)
         self._add_row(form, self.tr("Pass&code"), self.phone_passcode, None, "phone")
-        self.phone_test_button, self.phone_result = self._test_row(form, "phone")
+        self.phone_test_button, self.phone_result = self._test_row(
+            form, "phone", self.tr("&Test connection")
+        )
         self.phone_note = self._note(self.tr("Phone step result"))
         column.addWidget(self.phone_note)
         column.addStretch(1)
@@ -271,7 +274,9 @@ class FirstRunWizard(QWizard):
             self.zammad_cti_url_error,
             "zammad",
         )
-        self.zammad_test_button, self.zammad_result = self._test_row(form, "zammad")
+        self.zammad_test_button, self.zammad_result = self._test_row(
+            form, "zammad", self.tr("T&est connection")
+        )
         self.zammad_note = self._note(self.tr("Zammad step result"))
         column.addWidget(self.zammad_note)
         column.addStretch(1)
@@ -343,6 +348,7 @@ class FirstRunWizard(QWizard):
             )
             column.addWidget(error)
         form.addRow(label, holder)
+        label_points_at(form, holder, edit)
 
     def _secret_edit(self, name: SecretName) -> QLineEdit:
         edit = QLineEdit()
@@ -356,8 +362,9 @@ class FirstRunWizard(QWizard):
         )
         return edit
 
-    def _test_row(self, form: QFormLayout, system: str) -> tuple[QPushButton, QLabel]:
-        button = QPushButton(self.tr("&Test connection"))
+    def _test_row(self, form: QFormLayout, system: str, label: str) -> tuple[QPushButton, QLabel]:
+        """The button's letter differs per page, so that Alt with it is never ambiguous."""
+        button = QPushButton(label)
         button.setAccessibleName(self.tr("Test the connection"))
         button.setEnabled(system in self._testers)
         button.clicked.connect(lambda: self.run_test(system))

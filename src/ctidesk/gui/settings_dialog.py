@@ -222,6 +222,7 @@ class SettingsDialog(QDialog):
         column.addWidget(widget)
         column.addWidget(error)
         form.addRow(label, holder)
+        label_points_at(form, holder, widget)
         self._fields.append(_Field(section, key, widget, read, error))
         for signal_name in (
             "textEdited",
@@ -285,6 +286,7 @@ class SettingsDialog(QDialog):
         column.addWidget(forget)
         column.addWidget(error)
         form.addRow(label, holder)
+        label_points_at(form, holder, edit)
         edit.textEdited.connect(lambda *_: self._edited(SECRET_SECTIONS.get(name, "")))
         forget.toggled.connect(lambda *_: self._edited(SECRET_SECTIONS.get(name, "")))
         self._secret_fields[name] = _SecretField(name, edit, forget, error, stored)
@@ -586,6 +588,7 @@ class SettingsDialog(QDialog):
             )
             choose.clicked.connect(lambda _=False, edit=edit: self._choose_sound(edit))
             row = QWidget()
+            row.setFocusProxy(edit)
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)
             line.addWidget(edit, 1)
@@ -963,6 +966,14 @@ class SettingsDialog(QDialog):
             self._bridge.sign_out()
         else:
             self._bridge.sign_in()
+
+
+def label_points_at(form: QFormLayout, holder: QWidget, field: QWidget) -> None:
+    """The row's label focuses the field itself with Alt and its letter (QFormLayout points it
+    at the holder, which takes no focus)."""
+    label = form.labelForField(holder)
+    if isinstance(label, QLabel):
+        label.setBuddy(field.focusProxy() or field)
 
 
 def _copy(text: str) -> None:
