@@ -214,6 +214,26 @@
         <source>Last number: %1</source>
         <translation>Letzte Nummer: %1</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="1"/>
+        <source>Numbers to import</source>
+        <translation>Zu importierende Nummern</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="1"/>
+        <source>Call the current number</source>
+        <translation>Die aktuelle Nummer anrufen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="1"/>
+        <source>Outcome of the last call</source>
+        <translation>Ergebnis des letzten Anrufs</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="1"/>
+        <source>Numbers in this list</source>
+        <translation>Nummern in dieser Liste</translation>
+    </message>
 </context>
 <context>
     <name>CallerCard</name>
@@ -299,8 +319,8 @@
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/popup.py" line="222"/>
-        <source>Dismiss this card (Esc)</source>
-        <translation>Diese Karte schließen (Esc)</translation>
+        <source>Dismiss this card</source>
+        <translation>Diese Karte schließen</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/popup.py" line="223"/>
@@ -453,6 +473,51 @@
         <source>Res&amp;ume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="1"/>
+        <source>Closes this pop-up; the call goes on</source>
+        <translation>Schließt dieses Pop-up; der Anruf läuft weiter</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="317"/>
+        <source>&amp;Notes for the call journal:</source>
+        <translation>&amp;Notizen für das Anrufjournal:</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="318"/>
+        <source>Notes for the call journal</source>
+        <translation>Notizen für das Anrufjournal</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="320"/>
+        <source>What was agreed, what to do next</source>
+        <translation>Was vereinbart wurde, was als Nächstes zu tun ist</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="322"/>
+        <source>&amp;Done</source>
+        <translation>Fert&amp;ig</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="322"/>
+        <source>Done: save the notes and close the card</source>
+        <translation>Fertig: Notizen speichern und die Karte schließen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="324"/>
+        <source>When the card closes</source>
+        <translation>Wann sich die Karte schließt</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="371"/>
+        <source>Stays until you press Done.</source>
+        <translation>Bleibt offen, bis Sie auf Fertig drücken.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="374"/>
+        <source>Closes in %1 s; typing keeps it open.</source>
+        <translation>Schließt sich in %1 s; Tippen hält sie offen.</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionTests</name>
@@ -589,6 +654,16 @@
         <source>Diagnostics copied (passwords and tokens removed).</source>
         <translation>Diagnose kopiert (Passwörter und Tokens entfernt).</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/desktop.py" line="1"/>
+        <source>No call is ringing.</source>
+        <translation>Es klingelt kein Anruf.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/desktop.py" line="1"/>
+        <source>No call to hang up.</source>
+        <translation>Kein Anruf zum Auflegen.</translation>
+    </message>
 </context>
 <context>
     <name>DesktopBridge</name>
@@ -696,6 +771,21 @@
         <location filename="../../src/ctidesk/gui/bridge.py" line="415"/>
         <source>Signing out of NFON</source>
         <translation>Bei NFON abmelden</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/bridge.py" line="290"/>
+        <source>The caller's number was withheld; it cannot be called back</source>
+        <translation>Der Anrufer hat seine Nummer unterdrückt; er kann nicht zurückgerufen werden</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/bridge.py" line="297"/>
+        <source>Notes cannot be saved: the call journal is not open</source>
+        <translation>Die Notizen können nicht gespeichert werden: das Anrufjournal ist nicht geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/bridge.py" line="304"/>
+        <source>Saving the notes failed: %1. Copy them into a ticket instead.</source>
+        <translation>Speichern der Notizen fehlgeschlagen: %1. Kopieren Sie sie stattdessen in ein Ticket.</translation>
     </message>
 </context>
 <context>
@@ -1458,6 +1548,109 @@ Trotzdem wählen?</translation>
         <source>Calls exported: %1</source>
         <translation>Exportierte Anrufe: %1</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Search calls</source>
+        <translation>Anrufe suchen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Finds calls by number or name; Ctrl+F comes back here</source>
+        <translation>Findet Anrufe nach Nummer oder Name; Strg+F springt hierher zurück</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Only calls that need a callback</source>
+        <translation>Nur Anrufe, die einen Rückruf brauchen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Export the calls shown as CSV</source>
+        <translation>Die angezeigten Anrufe als CSV exportieren</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Newest first; double-click a call to call back</source>
+        <translation>Neueste zuerst; Doppelklick auf einen Anruf ruft zurück</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Dials the selected call's number</source>
+        <translation>Wählt die Nummer des ausgewählten Anrufs</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Delete the call from NFON</source>
+        <translation>Den Anruf bei NFON löschen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Number of calls shown</source>
+        <translation>Anzahl der angezeigten Anrufe</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Keep the call</source>
+        <translation>Den Anruf behalten</translation>
+    </message>
+</context>
+<context>
+    <name>MissedCallCard</name>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="630"/>
+        <source>Missed call from %1</source>
+        <translation>Verpasster Anruf von %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="634"/>
+        <source>Missed call at %1</source>
+        <translation>Verpasster Anruf um %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="637"/>
+        <source>%1 missed calls, the last at %2</source>
+        <translation>%1 verpasste Anrufe, der letzte um %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="641"/>
+        <source>Missed call</source>
+        <translation>Verpasster Anruf</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="297"/>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="298"/>
+        <source>Name from the phone</source>
+        <translation>Name vom Telefon</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="295"/>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="649"/>
+        <source>Dismiss: the call stays in the journal (Esc)</source>
+        <translation>Schließen: der Anruf bleibt im Journal (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="650"/>
+        <source>&amp;Call back</source>
+        <translation>&amp;Zurückrufen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="9"/>
+        <source>Call back</source>
+        <translation>Zurückrufen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="654"/>
+        <source>Call %1 back from the phone</source>
+        <translation>%1 vom Telefon aus zurückrufen</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>
@@ -1835,13 +2028,13 @@ Trotzdem wählen?</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="457"/>
-        <source>Dial the selection with a hotkey</source>
-        <translation>Markierten Text per Tastenkürzel wählen</translation>
+        <source>Use global hotkeys</source>
+        <translation>Globale Tastenkürzel verwenden</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="462"/>
-        <source>&amp;Shortcut</source>
-        <translation>&amp;Kürzel</translation>
+        <source>D&amp;ial the selection</source>
+        <translation>Markierung wä&amp;hlen</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="469"/>
@@ -2140,11 +2333,6 @@ Trotzdem wählen?</translation>
         <translation>Bei NFON &amp;anmelden</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="928"/>
-        <source>record a shortcut, or switch the hotkey off</source>
-        <translation>nehmen Sie ein Tastenkürzel auf oder schalten Sie das Tastenkürzel aus</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="934"/>
         <source>record one key combination</source>
         <translation>nehmen Sie genau eine Tastenkombination auf</translation>
@@ -2174,6 +2362,61 @@ Trotzdem wählen?</translation>
     <message>
         <source>%1 is not a valid IPv4 address: it needs four numbers from 0 to 255, separated by dots</source>
         <translation>%1 ist keine gültige IPv4-Adresse: Sie braucht vier Zahlen von 0 bis 255, getrennt durch Punkte</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>click and press the keys; empty switches it off</source>
+        <translation>hineinklicken und die Tasten drücken; leer schaltet es aus</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>&amp;Answer the ringing call</source>
+        <translation>Klingelnden Anruf anneh&amp;men</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>Hang &amp;up</source>
+        <translation>A&amp;uflegen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>ends the active call, or rejects the ringing one; empty switches it off</source>
+        <translation>beendet den laufenden Anruf oder lehnt den klingelnden ab; leer schaltet es aus</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>&amp;Focus the pop-up</source>
+        <translation>Pop-up &amp;fokussieren</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>Tab moves between its buttons, Esc gives the keyboard back; empty: off</source>
+        <translation>Tab wechselt zwischen seinen Schaltflächen, Esc gibt die Tastatur zurück; leer: aus</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>already used by another hotkey above; pick another</source>
+        <translation>schon von einem anderen Tastenkürzel oben belegt; wählen Sie ein anderes</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="454"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="455"/>
+        <source>until I press Done</source>
+        <translation>bis ich auf Fertig drücke</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="459"/>
+        <source>&amp;Keep the card after a call</source>
+        <translation>Karte nach dem Anruf offen &amp;lassen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="464"/>
+        <source>for notes and a ticket after an answered call; typing starts the time again</source>
+        <translation>für Notizen und ein Ticket nach einem angenommenen Anruf; Tippen startet die Zeit neu</translation>
     </message>
 </context>
 <context>
@@ -2269,6 +2512,11 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="422"/>
         <source>Talking</source>
         <translation>Gespräch</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="1"/>
+        <source>Statistics period</source>
+        <translation>Zeitraum der Statistik</translation>
     </message>
 </context>
 <context>
@@ -2376,6 +2624,21 @@ Trotzdem wählen?</translation>
         <source>%1 (you)</source>
         <translation>%1 (Sie)</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/team_window.py" line="1"/>
+        <source>Call the selected extension</source>
+        <translation>Die ausgewählte Durchwahl anrufen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/team_window.py" line="1"/>
+        <source>Extensions of your team</source>
+        <translation>Durchwahlen Ihres Teams</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/team_window.py" line="1"/>
+        <source>Double-click an extension to call it</source>
+        <translation>Doppelklick auf eine Durchwahl ruft sie an</translation>
+    </message>
 </context>
 <context>
     <name>TrayController</name>
@@ -2448,6 +2711,26 @@ Trotzdem wählen?</translation>
     <message>
         <source>Set &amp;up...</source>
         <translation>E&amp;inrichten...</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="271"/>
+        <source>&amp;Missed calls (%1)</source>
+        <translation>&amp;Verpasste Anrufe (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="303"/>
+        <source>A caller with a withheld number called at %1.</source>
+        <translation>Ein Anrufer mit unterdrückter Nummer hat um %1 angerufen.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="306"/>
+        <source>%1 called at %2. Click here to call back.</source>
+        <translation>%1 hat um %2 angerufen. Hier klicken, um zurückzurufen.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="310"/>
+        <source>Missed call</source>
+        <translation>Verpasster Anruf</translation>
     </message>
 </context>
 <context>
@@ -2565,6 +2848,11 @@ Trotzdem wählen?</translation>
     <message>
         <source>NFON: signed out</source>
         <translation>NFON: abgemeldet</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/icons.py" line="208"/>
+        <source>Missed calls not seen yet: %1</source>
+        <translation>Noch nicht gesehene verpasste Anrufe: %1</translation>
     </message>
 </context>
 <context>

@@ -68,7 +68,9 @@ def test_each_button_drives_the_phone(
     card.hold_button.click()
     run(wait_until(lambda: card.call.state is CallState.CONNECTED))
     card.end_button.click()
-    run(wait_until(lambda: stack.card_for(call.id) is None))
+    run(wait_until(lambda: card.after_call))
+    card.done_button.click()
+    assert stack.card_for(call.id) is None
     assert [verb for verb, _ in phone.commands] == ["answer", "hold", "resume", "end"]
 
 

@@ -47,6 +47,8 @@ def test_each_state_has_its_own_icon(qapp: Any) -> None:
         _status(on_call=1),
         _status(ringing=1),
         _status(last_error="boom"),
+        _status(missed=1),  # issue 14, finding 3: the unseen missed calls, counted on the icon
+        _status(missed=12),
     ]
     looks = [icon_look(s) for s in states]
     assert len(set(looks)) == len(looks)

@@ -159,13 +159,44 @@ class PopupSettings(_Section):
     show_outbound: bool = True
     close_when: Literal["ended", "answered_elsewhere", "dismissed"] = "ended"
     position: Literal["tray", "top_right", "bottom_right"] = "tray"
+    after_call_seconds: int = Field(
+        default=120,
+        ge=0,
+        le=3600,
+        description="an answered call's card stays this long after the call for notes and a "
+        "ticket (typing starts it again); 0: until Done",
+    )
 
 
 class HotkeySettings(_Section):
+    """Global shortcuts, each one key combination; an empty one is off. Answering and hanging
+    up are off until the agent picks keys: pressed by accident, they would act on a caller."""
+
     dial_selection: str = Field(
         default="Meta+Shift+D", description="global shortcut that dials the selection"
     )
+    answer: str = Field(default="", description="answers the newest ringing call; empty: off")
+    hang_up: str = Field(
+        default="",
+        description="ends the active call, or rejects the newest ringing one; empty: off",
+    )
+    focus_popup: str = Field(
+        default="Meta+Shift+P",
+        description="puts the keyboard on the newest caller pop-up (Tab, Alt+letter, Esc)",
+    )
     enabled: bool = True
+
+    def shortcuts(self) -> dict[str, str]:
+        """Action name → key combination, for the hotkeys that are on."""
+        if not self.enabled:
+            return {}
+        wanted = {
+            "dial_selection": self.dial_selection,
+            "answer": self.answer,
+            "hang_up": self.hang_up,
+            "focus_popup": self.focus_popup,
+        }
+        return {action: keys.strip() for action, keys in wanted.items() if keys.strip()}
 
 
 class EventActionSettings(_Section):

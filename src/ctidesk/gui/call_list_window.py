@@ -216,6 +216,7 @@ class CallListWindow(QWidget):
         self.pause_button.setText(self.tr("Pause"))
         self.finish_button.setText(self.tr("Save and next"))
         self.requeue_button.setText(self.tr("Queue skipped again"))
+        self._name_controls()
         self.entries_table.setHorizontalHeaderLabels(
             [self.tr("Number"), self.tr("Name"), self.tr("Status"), self.tr("Outcome")]
         )
@@ -227,6 +228,28 @@ class CallListWindow(QWidget):
             if selected is not None:
                 box.setCurrentIndex(box.findData(selected))
         self.reload_lists()
+
+    def _name_controls(self) -> None:
+        """What a screen reader says for each control (also where the text says it)."""
+        self.setAccessibleName(self.tr("Call lists"))
+        self.lists_widget.setAccessibleName(self.tr("Lists"))
+        self.delete_list_button.setAccessibleName(self.tr("Delete list"))
+        self.name_edit.setAccessibleName(self.tr("List name"))
+        self.paste_edit.setAccessibleName(self.tr("Numbers to import"))
+        self.paste_edit.setAccessibleDescription(
+            self.tr("One number per line, optionally with a name")
+        )
+        self.import_paste_button.setAccessibleName(self.tr("Import pasted numbers"))
+        self.import_file_button.setAccessibleName(self.tr("Import CSV file…"))
+        self.call_button.setAccessibleName(self.tr("Call the current number"))
+        self.skip_button.setAccessibleName(self.tr("Skip"))
+        self.pause_button.setAccessibleName(self.tr("Pause"))
+        self.outcome_box.setAccessibleName(self.tr("Outcome"))
+        self.notes_edit.setAccessibleName(self.tr("Notes"))
+        self.finish_button.setAccessibleName(self.tr("Save and next"))
+        self.requeue_button.setAccessibleName(self.tr("Queue skipped again"))
+        self.last_outcome_box.setAccessibleName(self.tr("Outcome of the last call"))
+        self.entries_table.setAccessibleName(self.tr("Numbers in this list"))
 
     def changeEvent(self, event: QEvent) -> None:  # Qt API name
         if event.type() == QEvent.Type.LanguageChange:

@@ -1,10 +1,12 @@
-"""The desktop assembled: bridge, tray, pop-ups, dialer, settings, single instance, hotkey, the
+"""The desktop assembled: bridge, tray, pop-ups, dialer, settings, single instance, hotkeys, the
 records windows (call journal, call lists, team), event actions, the ringer and the language.
 
 Built by `gui.main.run` (and the tests) from a `Context` and a `Core`; the network side is
 attached later with `attach`, so the tray can show before anything slow happens. The records
 windows open before that too; what they need from the network (Zammad, NFON) is plugged in when
 it arrives. Saved settings reach the event actions, the ringer and the language at once.
+Missed calls count on the tray until the agent has seen them: opening the journal (also from
+the tray's "Missed calls (N)", which shows the calls needing a callback) or calling back.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from ctidesk.app import Context, Core, Network
 from ctidesk.config.secrets import SecretName, SecretStore, SecretStoreUnavailable
 from ctidesk.config.settings import RingtoneSettings, Settings
-from ctidesk.core.calls import CallChanged
+from ctidesk.core.calls import CallChanged, CallState, Direction
 from ctidesk.core.event_actions import EventActionConfig, EventActions, TemplateError
 from ctidesk.core.ports import CallerInfo, CallerLookup, PhoneControl
 from ctidesk.core.ringtones import RingKind
@@ -32,7 +34,13 @@ from ctidesk.gui.bridge import DesktopBridge
 from ctidesk.gui.dial_messages import translated
 from ctidesk.gui.dialer import DialConfirmation, DialerWindow, DialHistory
 from ctidesk.gui.dialing import DialPlan, NothingToDial, plan_dial
-from ctidesk.gui.hotkey import HotkeyError, SelectionReader, X11GlobalHotkey, global_hotkey
+from ctidesk.gui.hotkey import (
+    GlobalHotkeys,
+    HotkeyAction,
+    HotkeyGrabber,
+    SelectionReader,
+    global_hotkey,
+)
 from ctidesk.gui.i18n import Translations
 from ctidesk.gui.popup import PopupStack
 from ctidesk.gui.ports import Dialler, NfonAccount, StatusProbe, UrlOpener
@@ -131,6 +139,7 @@ class Desktop(QObject):
         sound_player: SoundPlayer | None = None,
         connect: Callable[[], Awaitable[NetworkParts]] | None = None,
         tray_icon: QSystemTrayIcon | None = None,
+        hotkey_grabber: HotkeyGrabber | None = None,
     ) -> None:
         super().__init__()
         self.context = context
@@ -145,7 +154,9 @@ class Desktop(QObject):
         self._team_task: object = None
         self._confirmations: list[DialConfirmation] = []
         self.translations = translations
-        self.bridge = DesktopBridge(core.tracker, context.settings, loop, opener=opener)
+        self.bridge = DesktopBridge(
+            core.tracker, context.settings, loop, opener=opener, notes=core.journal.set_notes
+        )
         self.history = DialHistory(context.paths.data_dir / "dial_history.json")
         self.dialer: DialerWindow | None = None
         self.settings_dialog: SettingsDialog | None = None
@@ -178,6 +189,7 @@ class Desktop(QObject):
                 open_journal=self.open_journal,
                 open_call_lists=self.open_call_lists,
                 open_team=self.open_team,
+                open_missed_calls=self.open_missed_calls,
             ),
             tray_available=tray_available,
             tray_icon=tray_icon,
@@ -187,10 +199,12 @@ class Desktop(QObject):
         self.bridge.settings_changed.connect(self._settings_saved)
         self.bridge.call_changed.connect(self._call_changed)
         self.bridge.caller_info_ready.connect(self._caller_info)
+        self.bridge.notes_saved.connect(self._notes_saved)
         self.server = (
             InstanceServer(instance_name, self.handle_request, self) if instance_name else None
         )
-        self.hotkey: X11GlobalHotkey | None = None
+        self.hotkeys = GlobalHotkeys(hotkey_grabber or global_hotkey, self)
+        self.hotkeys.pressed.connect(self.hotkey_pressed)
         self.hotkey_problem = ""
         self._enable_hotkey = enable_hotkey
         clipboard = QGuiApplication.clipboard()
@@ -250,6 +264,11 @@ class Desktop(QObject):
         if self.call_list_window is not None:
             self.call_list_window.call_changed(change)
 
+    def _notes_saved(self, call_id: str) -> None:
+        """Notes typed on an after-call card: the open journal shows them at once."""
+        if self.journal_window is not None:
+            self.journal_window.refresh_entry(call_id)
+
     def _caller_info(self, call_id: str, info: CallerInfo) -> None:
         self.event_actions.on_caller_info(call_id, info)
         self.ringer.on_caller_info(call_id, info)
@@ -291,7 +310,9 @@ class Desktop(QObject):
         window.set_remote_actions(mark, delete, connecting=not self._attached)
 
     def open_journal(self) -> JournalWindow:
-        """The call journal (and its statistics); opened once, raised afterwards."""
+        """The call journal (and its statistics); opened once, raised afterwards. The agent
+        sees the missed calls there: they leave the tray's count."""
+        self.bridge.mark_missed_seen()
         if self.journal_window is None:
             from ctidesk.core.journal_reader import JournalReader
             from ctidesk.gui.journal_window import JournalWindow
@@ -309,6 +330,12 @@ class Desktop(QObject):
             self.journal_window.reload()
         _raise(self.journal_window)
         return self.journal_window
+
+    def open_missed_calls(self) -> JournalWindow:
+        """The tray's "Missed calls (N)": the journal, showing the calls needing a callback."""
+        window = self.open_journal()
+        window.show_callbacks_only()
+        return window
 
     def open_call_lists(self) -> CallListWindow:
         if self.call_list_window is None:
@@ -354,19 +381,71 @@ class Desktop(QObject):
         self._team_task = window.follow(cti.watch_line_states)
 
     def register_hotkey(self, settings: Settings) -> None:
-        if self.hotkey is not None:
-            self.hotkey.unregister()
-            self.hotkey = None
+        """Grab the configured global hotkeys (again); what cannot be had goes to the log and
+        the diagnostics, the rest work."""
+        self.hotkeys.unregister()
         self.hotkey_problem = ""
-        if not (self._enable_hotkey and settings.hotkey.enabled and settings.hotkey.dial_selection):
+        if not self._enable_hotkey:
             return
-        try:
-            self.hotkey = global_hotkey(settings.hotkey.dial_selection, self)
-        except HotkeyError as exc:
-            self.hotkey_problem = str(exc)
-            log.warning("global hotkey unavailable: %s", exc)
+        problems = self.hotkeys.register(settings.hotkey.shortcuts())
+        for problem in problems:
+            log.warning("global hotkey unavailable: %s", problem)
+        self.hotkey_problem = "; ".join(problems)
+
+    def hotkey_pressed(self, action: str) -> None:
+        """`GlobalHotkeys.pressed`: do what the pressed hotkey's action stands for."""
+        log.info("hotkey: %s", action)
+        if action == HotkeyAction.DIAL_SELECTION:
+            self.dial_selection()
+        elif action == HotkeyAction.ANSWER:
+            self.answer_ringing()
+        elif action == HotkeyAction.HANG_UP:
+            self.hang_up()
+        elif action == HotkeyAction.FOCUS_POPUP:
+            self.focus_popup()
+
+    def focus_popup(self) -> None:
+        """Put the keyboard on the newest pop-up; with none on screen, on the last caller's."""
+        if self.popups.focus_newest() is not None:
             return
-        self.hotkey.activated.connect(self.dial_selection)
+        call = self.bridge.last_caller()
+        if call is None:
+            self.tray.notify("ctidesk", self.tr("No calls yet."))
+            return
+        self.popups.show_call(call)
+        self.popups.focus_newest()
+
+    def answer_ringing(self) -> None:
+        """Answer the newest ringing inbound call, as its pop-up's Answer button would."""
+        ringing = [
+            c
+            for c in self.bridge.live_calls()
+            if c.state is CallState.RINGING and c.direction is not Direction.OUTBOUND
+        ]
+        if not ringing:
+            self.tray.notify("ctidesk", self.tr("No call is ringing."))
+            return
+        self.popups.answer(ringing[-1].id)
+
+    def hang_up(self) -> None:
+        """End the newest active call (connected, on hold or dialling); with none, reject the
+        newest ringing inbound call, as the phone's own hang-up key does."""
+        live = self.bridge.live_calls()
+        active = [
+            c for c in live if c.state in (CallState.CONNECTED, CallState.HELD, CallState.DIALING)
+        ]
+        if active:
+            self.bridge.end(active[-1].id)
+            return
+        ringing = [
+            c
+            for c in live
+            if c.state is CallState.RINGING and c.direction is not Direction.OUTBOUND
+        ]
+        if ringing:
+            self.bridge.reject(ringing[-1].id)
+            return
+        self.tray.notify("ctidesk", self.tr("No call to hang up."))
 
     def dial_selection(self) -> None:
         if self._selection is None:
@@ -566,9 +645,7 @@ class Desktop(QObject):
 
     async def close(self) -> None:
         """Stop everything this desktop started, then the network parts, newest first."""
-        if self.hotkey is not None:
-            self.hotkey.unregister()
-            self.hotkey = None
+        self.hotkeys.unregister()
         if self.server is not None:
             self.server.close()
         self.popups.close_all()

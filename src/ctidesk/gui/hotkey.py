@@ -1,4 +1,7 @@
-"""A global hotkey that dials the selected text.
+"""Global hotkeys: dial the selected text, answer, hang up, put the keyboard on the pop-up.
+
+`GlobalHotkeys` grabs the configured key combinations (one `X11GlobalHotkey` each) and reports
+which action's key was pressed; the desktop decides what the action does.
 
 On X11 the key is grabbed on the root window through libX11 (ctypes, no extra dependency) on a
 connection of its own, watched by a `QSocketNotifier`; the selection is the PRIMARY selection,
@@ -14,8 +17,10 @@ import ctypes
 import ctypes.util
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from enum import StrEnum
+from functools import partial
 
 from PySide6.QtCore import QMimeData, QObject, QSocketNotifier, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
@@ -265,6 +270,65 @@ def global_hotkey(shortcut: str, parent: QObject | None = None) -> X11GlobalHotk
     hotkey = X11GlobalHotkey(shortcut, parent)
     hotkey.register()
     return hotkey
+
+
+class HotkeyAction(StrEnum):
+    """The global hotkeys, named as their keys in the ``[hotkey]`` settings."""
+
+    DIAL_SELECTION = "dial_selection"
+    ANSWER = "answer"
+    HANG_UP = "hang_up"
+    FOCUS_POPUP = "focus_popup"
+
+
+HotkeyGrabber = Callable[[str, QObject | None], X11GlobalHotkey]
+"""Grabs one key combination (`global_hotkey`); raises `HotkeyError` when it cannot."""
+
+
+class GlobalHotkeys(QObject):
+    """Every configured global hotkey; ``pressed`` carries the action's name (a `HotkeyAction`
+    value) each time its key combination is pressed anywhere on the desktop."""
+
+    pressed = Signal(str)
+
+    def __init__(self, grab: HotkeyGrabber = global_hotkey, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._grab = grab
+        self._keys: dict[HotkeyAction, X11GlobalHotkey] = {}
+
+    def register(self, shortcuts: Mapping[str, str]) -> list[str]:
+        """Grab ``action → key combination`` (after letting go of the previous ones); returns
+        a sentence per problem (naming the hotkeys it hit), the other hotkeys work regardless."""
+        self.unregister()
+        problems: dict[str, list[str]] = {}
+        taken: dict[tuple[int, str], HotkeyAction] = {}
+        for name, keys in shortcuts.items():
+            action = HotkeyAction(name)
+            try:
+                combination = parse_shortcut(keys)
+                same = taken.get((combination.mask, combination.keysym.lower()))
+                if same is not None:
+                    raise HotkeyError(
+                        f"{keys} is already the {same.value} hotkey; pick another in Settings"
+                    )
+                key = self._grab(keys, self)
+            except HotkeyError as exc:
+                problems.setdefault(str(exc), []).append(action.value)
+                continue
+            taken[(combination.mask, combination.keysym.lower())] = action
+            key.activated.connect(partial(self.pressed.emit, action.value))
+            self._keys[action] = key
+        return [f"{', '.join(names)} hotkey: {problem}" for problem, names in problems.items()]
+
+    def registered(self) -> dict[HotkeyAction, X11GlobalHotkey]:
+        """The hotkeys grabbed now, by action."""
+        return dict(self._keys)
+
+    def unregister(self) -> None:
+        for key in self._keys.values():
+            key.unregister()
+            key.deleteLater()
+        self._keys = {}
 
 
 class SelectionReader:

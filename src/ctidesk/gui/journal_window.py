@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctidesk.core.calls import CallChanged, ChangeKind
+from ctidesk.core.calls import CallChanged, CallState, ChangeKind
 from ctidesk.core.journal import Journal, JournalEntry, JournalFilter
 from ctidesk.core.journal_reader import PAGE_SIZE, JournalReader, PageCursor
 from ctidesk.gui.stats_widget import StatsWidget
@@ -115,15 +115,17 @@ class JournalTableModel(QAbstractTableModel):
         self._filter = flt
         self.reload()
 
-    def reload(self) -> None:
-        """Start again from the newest row (after a filter change or new calls)."""
+    def reload(self, min_rows: int = 0) -> None:
+        """Start again from the newest row (after a filter change or new calls), loading pages
+        until at least ``min_rows`` rows are there (the rows the view showed before)."""
         self.beginResetModel()
         self._entries = []
         self._rows = {}
         self._cursor = None
         self._exhausted = False
         self.pages_loaded = 0
-        self._load_page()
+        while self._load_page() and len(self._entries) < min_rows and not self._exhausted:
+            pass
         self.endResetModel()
 
     def _load_page(self) -> list[JournalEntry]:
@@ -376,6 +378,8 @@ class JournalWindow(QWidget):
         self.export_button.clicked.connect(self._choose_export_file)
         self.refresh_button.clicked.connect(self.reload)
         self.summary_view.setOpenExternalLinks(False)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.activated.connect(self.focus_search)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search_edit, 1)
@@ -428,10 +432,34 @@ class JournalWindow(QWidget):
         self.save_notes_button.setText(self.tr("Save notes"))
         self.tabs.setTabText(0, self.tr("Calls"))
         self.tabs.setTabText(1, self.tr("Statistics"))
+        self._name_controls()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
         self._update_details()
         self._update_count()
         self._update_remote_note()
+
+    def _name_controls(self) -> None:
+        """What a screen reader says for each control (also where the text says it)."""
+        self.setAccessibleName(self.tr("Call journal"))
+        self.search_edit.setAccessibleName(self.tr("Search calls"))
+        self.search_edit.setAccessibleDescription(
+            self.tr("Finds calls by number or name; Ctrl+F comes back here")
+        )
+        self.callbacks_only.setAccessibleName(self.tr("Only calls that need a callback"))
+        self.refresh_button.setAccessibleName(self.tr("Refresh"))
+        self.export_button.setAccessibleName(self.tr("Export the calls shown as CSV"))
+        self.table.setAccessibleName(self.tr("Calls"))
+        self.table.setAccessibleDescription(
+            self.tr("Newest first; double-click a call to call back")
+        )
+        self.summary_view.setAccessibleName(self.tr("NFON call summary"))
+        self.notes_edit.setAccessibleName(self.tr("Notes"))
+        self.save_notes_button.setAccessibleName(self.tr("Save notes"))
+        self.call_back_button.setAccessibleName(self.tr("Call back"))
+        self.call_back_button.setAccessibleDescription(self.tr("Dials the selected call's number"))
+        self.mark_done_button.setAccessibleName(self.tr("Mark done"))
+        self.delete_button.setAccessibleName(self.tr("Delete the call from NFON"))
+        self.count_label.setAccessibleName(self.tr("Number of calls shown"))
 
     def set_remote_actions(
         self,
@@ -528,20 +556,76 @@ class JournalWindow(QWidget):
         self._journal.flush()
         self.model.set_filter(flt)
 
+    def focus_search(self) -> None:
+        """Ctrl+F (the platform's Find key): to the search field, its text selected."""
+        self.tabs.setCurrentIndex(0)
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
     def reload(self) -> None:
-        """Show new rows (the journal flushes pending writes first)."""
+        """Show new rows (the journal flushes pending writes first). They arrive at the top;
+        the selected call stays selected, and the rows on screen stay where they are unless
+        the list is scrolled to its very top with the pointer elsewhere (then the new calls
+        show): a row must not slide away under the agent's pointer or eyes."""
         self._journal.flush()
         current = self.selected_entry()
-        self.model.reload()
-        if current is not None:
-            row = self.model.row_of(current.id)
-            if row is not None:
-                self.select_row(row)
+        anchor = self._top_visible_row()
+        self.model.reload(min_rows=self.model.rowCount())
+        scrolling = self.table.hasAutoScroll()
+        self.table.setAutoScroll(False)
+        try:
+            if current is not None:
+                row = self.model.row_of(current.id)
+                if row is not None:
+                    self.select_row(row)
+        finally:
+            self.table.setAutoScroll(scrolling)
+        if anchor is not None:
+            self._put_row_on_top(*anchor)
+
+    def _top_visible_row(self) -> tuple[str, int] | None:
+        """The call in the view's top row and how far it is scrolled past (pixels), when the
+        view is to keep it there: scrolled down, or the pointer over the rows."""
+        bar = self.table.verticalScrollBar()
+        if bar.value() == 0 and not self.table.viewport().underMouse():
+            return None
+        row = self.table.rowAt(0)
+        entry = self.model.entry(row)
+        if entry is None:
+            return None
+        return entry.id, -self.table.rowViewportPosition(row)
+
+    def _put_row_on_top(self, call_id: str, past: int) -> None:
+        row = self.model.row_of(call_id)
+        if row is None:
+            return
+        self.table.doItemsLayout()  # the scroll range follows the reloaded rows now
+        bar = self.table.verticalScrollBar()
+        if self.table.verticalScrollMode() is QAbstractItemView.ScrollMode.ScrollPerItem:
+            bar.setValue(row)
+        else:
+            bar.setValue(self.table.verticalHeader().sectionPosition(row) + past)
 
     def call_changed(self, change: CallChanged) -> None:
-        """Bridge `call_changed` slot: new and ended calls appear after a short pause."""
-        if change.change in (ChangeKind.CREATED, ChangeKind.ENDED) and self.isVisible():
+        """Bridge `call_changed` slot: new and ended calls appear after a short pause, and so
+        do the missed calls an answered callback settled."""
+        answered = change.change is ChangeKind.STATE and change.call.state is CallState.CONNECTED
+        if (
+            change.change in (ChangeKind.CREATED, ChangeKind.ENDED) or answered
+        ) and self.isVisible():
             self._reload_timer.start()
+
+    def show_callbacks_only(self) -> None:
+        """Show only the calls that still need a callback (the tray's "Missed calls")."""
+        self.search_edit.clear()
+        if self.callbacks_only.isChecked():
+            self.apply_filter()
+        else:
+            self.callbacks_only.setChecked(True)
+
+    def refresh_entry(self, call_id: str) -> None:
+        """A row changed outside this window (notes typed on an after-call card)."""
+        self._refresh_entry(call_id)
 
     def _refresh_entry(self, call_id: str) -> JournalEntry | None:
         self._journal.flush()
@@ -592,6 +676,11 @@ class JournalWindow(QWidget):
         )
         box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
         box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAccessibleName(box.windowTitle())
+        box.button(QMessageBox.StandardButton.Yes).setAccessibleName(
+            self.tr("Delete the call from NFON")
+        )
+        box.button(QMessageBox.StandardButton.No).setAccessibleName(self.tr("Keep the call"))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         call_id = entry.id
         box.finished.connect(lambda result: self._delete_answered(call_id, result))

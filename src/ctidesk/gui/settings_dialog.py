@@ -58,6 +58,7 @@ ActionUrls = Callable[[Settings, SecretValues], list[tuple[str, str]]]
 """The Action URL strings (event, URL) to paste into the phone for these settings."""
 StartAtLogin = Callable[[bool], None]
 MAX_SOUND_BYTES = 20 * 1024 * 1024
+HOTKEY_KEYS = ("dial_selection", "answer", "hang_up", "focus_popup")
 _VALUE_ERROR = "Value error, "
 SECRET_SECTIONS = {
     SecretName.PHONE_PASSCODE: "phone",
@@ -466,24 +467,45 @@ class SettingsDialog(QDialog):
                 ("bottom_right", self.tr("bottom right")),
             ],
         )
+        after_call = QSpinBox()
+        after_call.setRange(0, 3600)
+        after_call.setSuffix(self.tr(" s"))
+        after_call.setSpecialValueText(self.tr("until I press Done"))
+        after_call.setValue(self._original.popup.after_call_seconds)
+        self._add(
+            popup,
+            self.tr("&Keep the card after a call"),
+            "popup",
+            "after_call_seconds",
+            after_call,
+            after_call.value,
+            self.tr("for notes and a ticket after an answered call; typing starts the time again"),
+        )
 
         self._build_event_actions()
         self._build_ringtones()
 
         hotkey = self._page(self.tr("&Hotkey"), "hotkey")
-        self._check(hotkey, self.tr("Dial the selection with a hotkey"), "hotkey", "enabled")
-        self.hotkey_edit = QKeySequenceEdit(QKeySequence(self._original.hotkey.dial_selection))
-        self.hotkey_edit.setMaximumSequenceLength(1)
-        self._add(
+        self._check(hotkey, self.tr("Use global hotkeys"), "hotkey", "enabled")
+        self.hotkey_edit = self._hotkey(
             hotkey,
-            self.tr("&Shortcut"),
-            "hotkey",
+            self.tr("D&ial the selection"),
             "dial_selection",
-            self.hotkey_edit,
-            lambda: self.hotkey_edit.keySequence().toString(
-                QKeySequence.SequenceFormat.PortableText
-            ),
             self.tr("click and press the keys; avoid Ctrl+Alt (AltGr on many keyboards)"),
+        )
+        off_when_empty = self.tr("click and press the keys; empty switches it off")
+        self._hotkey(hotkey, self.tr("&Answer the ringing call"), "answer", off_when_empty)
+        self._hotkey(
+            hotkey,
+            self.tr("Hang &up"),
+            "hang_up",
+            self.tr("ends the active call, or rejects the ringing one; empty switches it off"),
+        )
+        self._hotkey(
+            hotkey,
+            self.tr("&Focus the pop-up"),
+            "focus_popup",
+            self.tr("Tab moves between its buttons, Esc gives the keyboard back; empty: off"),
         )
 
         general = self._page(self.tr("&General"), "general")
@@ -505,6 +527,22 @@ class SettingsDialog(QDialog):
             "log_level",
             [(v, v.title()) for v in ("DEBUG", "INFO", "WARNING", "ERROR")],
         )
+
+    def _hotkey(self, form: QFormLayout, label: str, key: str, help_text: str) -> QKeySequenceEdit:
+        """A global hotkey's field: one key combination, cleared with its clear button."""
+        edit = QKeySequenceEdit(QKeySequence(str(getattr(self._original.hotkey, key))))
+        edit.setMaximumSequenceLength(1)
+        edit.setClearButtonEnabled(True)
+        self._add(
+            form,
+            label,
+            "hotkey",
+            key,
+            edit,
+            lambda: edit.keySequence().toString(QKeySequence.SequenceFormat.PortableText),
+            help_text,
+        )
+        return edit
 
     def _build_event_actions(self) -> None:
         actions = self._page(self.tr("&Event actions"), "event_actions")
@@ -691,10 +729,16 @@ class SettingsDialog(QDialog):
             problems[("dialing", "default_region")] = self.tr(
                 "use a two-letter country code such as DE or AT"
             )
-        hotkey = str(data["hotkey"]["dial_selection"])
-        hotkey_problem = _hotkey_problem(hotkey, bool(data["hotkey"]["enabled"]))
-        if hotkey_problem:
-            problems[("hotkey", "dial_selection")] = hotkey_problem
+        seen: dict[str, str] = {}
+        for key in HOTKEY_KEYS:
+            hotkey = str(data["hotkey"][key])
+            hotkey_problem = _hotkey_problem(hotkey)
+            if not hotkey_problem and hotkey in seen:
+                hotkey_problem = self.tr("already used by another hotkey above; pick another")
+            if hotkey_problem:
+                problems[("hotkey", key)] = hotkey_problem
+            elif hotkey:
+                seen[hotkey] = key
         for key in ("internal_sound", "external_sound", "customer_sound"):
             sound_problem = self._sound_problem(str(data["ringtones"][key]))
             if sound_problem:
@@ -1075,14 +1119,11 @@ def _valid_http_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and " " not in url
 
 
-def _hotkey_problem(text: str, enabled: bool) -> str:
+def _hotkey_problem(text: str) -> str:
+    """What is wrong with a recorded hotkey; empty (switched off) is fine."""
     translate = QCoreApplication.translate
     if not text:
-        return (
-            translate("SettingsDialog", "record a shortcut, or switch the hotkey off")
-            if enabled
-            else ""
-        )
+        return ""
     sequence = QKeySequence.fromString(text, QKeySequence.SequenceFormat.PortableText)
     if sequence.isEmpty() or sequence.count() != 1:
         return translate("SettingsDialog", "record one key combination")

@@ -342,6 +342,7 @@ class StatsWidget(QWidget):
         self.period_box.setCurrentIndex(index)
         self.period_box.blockSignals(blocked)
         self.period_label.setText(self.tr("Period:"))
+        self.period_box.setAccessibleName(self.tr("Statistics period"))
         titles = {
             "total": self.tr("Calls"),
             "answered": self.tr("Answered"),

@@ -93,6 +93,11 @@ class TeamWindow(QWidget):
         self.setWindowTitle(self.tr("Team"))
         self.filter_edit.setPlaceholderText(self.tr("Filter by name or extension"))
         self.call_button.setText(self.tr("Call"))
+        self.setAccessibleName(self.tr("Team"))
+        self.filter_edit.setAccessibleName(self.tr("Filter by name or extension"))
+        self.call_button.setAccessibleName(self.tr("Call the selected extension"))
+        self.table.setAccessibleName(self.tr("Extensions of your team"))
+        self.table.setAccessibleDescription(self.tr("Double-click an extension to call it"))
         self.table.setHorizontalHeaderLabels(
             [self.tr("Extension"), self.tr("Name"), self.tr("Line"), self.tr("Presence")]
         )

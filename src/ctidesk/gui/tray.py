@@ -1,8 +1,10 @@
 """The tray icon and its menu, or a small window where the desktop has no system tray.
 
 The icon and tooltip follow `DesktopStatus`; the DND entry follows the phone (it is checked only
-when the phone confirmed). Every entry calls the bridge or opens one of the windows. Texts are
-set in `retranslate`, again whenever the language changes (the menu gets Qt's LanguageChange).
+when the phone confirmed). A missed call gets a message from the tray (clicking it calls back)
+and counts on the icon and in the "Missed calls (N)" entry until the agent has seen it. Every
+entry calls the bridge or opens one of the windows. Texts are set in `retranslate`, again
+whenever the language changes (the menu gets Qt's LanguageChange).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ctidesk.core.calls import Call
 from ctidesk.gui.bridge import DesktopBridge, DesktopStatus
 from ctidesk.gui.icons import TrayIcons, describe, tooltip_text
 
@@ -48,6 +51,7 @@ class TrayActions:
     open_journal: Callable[[], object] | None = None
     open_call_lists: Callable[[], object] | None = None
     open_team: Callable[[], object] | None = None
+    open_missed_calls: Callable[[], object] | None = None
     open_setup: Callable[[], object] | None = None
 
 
@@ -114,6 +118,9 @@ class TrayController(QObject):
         elif tray_available is None:
             tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         self.menu = QMenu()
+        self.missed_message_call: Call | None = None
+        """The missed call the last tray message was about (clicking it calls back)."""
+        self.last_message = ("", "")
         self._build_menu()
         self.menu.installEventFilter(self)
         self.tray: QSystemTrayIcon | None = None
@@ -123,11 +130,13 @@ class TrayController(QObject):
             self.tray.setIcon(self._icons.icon_for(bridge.status))
             self.tray.setContextMenu(self.menu)
             self.tray.activated.connect(self._activated)
+            self.tray.messageClicked.connect(self._message_clicked)
         else:
             log.warning("no system tray available; showing the status window instead")
             self.window = FallbackWindow(self.menu, actions.quit)
         bridge.status_changed.connect(self.show_status)
         bridge.error.connect(self._show_error)
+        bridge.missed_call.connect(self.notify_missed)
         self.retranslate()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt API name
@@ -150,6 +159,9 @@ class TrayController(QObject):
         self.call_lists_action = self._optional_action(self._actions.open_call_lists)
         self.team_action = self._optional_action(self._actions.open_team)
         self.team_action.setVisible(False)
+        self.missed_action = self._optional_action(self._actions.open_missed_calls)
+        self.missed_action.setObjectName("missedCallsAction")
+        self.missed_action.setVisible(False)
         self.simulate_action: QAction | None = None
         self.setup_action = self._optional_action(self._actions.open_setup)
         self.settings_action = QAction(menu)
@@ -169,6 +181,7 @@ class TrayController(QObject):
                 (self.journal_action, self._actions.open_journal),
                 (self.call_lists_action, self._actions.open_call_lists),
                 (self.team_action, self._actions.open_team),
+                (self.missed_action, self._actions.open_missed_calls),
             )
             if opener is not None
         ]
@@ -259,6 +272,10 @@ class TrayController(QObject):
             self.tr("Sign &out of NFON") if status.nfon_signed_in else self.tr("Sign &in to NFON")
         )
         self.last_caller_action.setEnabled(self._bridge.last_caller() is not None)
+        self.missed_action.setText(self.tr("&Missed calls (%1)").replace("%1", str(status.missed)))
+        self.missed_action.setVisible(
+            status.missed > 0 and self._actions.open_missed_calls is not None
+        )
 
     def _toggle_dnd(self, checked: bool) -> None:
         self.dnd_action.setChecked(self._bridge.status.dnd)
@@ -280,8 +297,33 @@ class TrayController(QObject):
     def _show_error(self, message: str) -> None:
         self.notify("ctidesk", message, warning=True)
 
+    def notify_missed(self, call: Call) -> None:
+        """Bridge `missed_call`: say who called; clicking the message calls them back."""
+        who = call.remote.display()
+        if call.remote_name and call.remote_name not in (call.remote.raw, who):
+            who = f"{call.remote_name} ({who})"
+        when = call.started_at.astimezone().strftime("%H:%M")
+        if call.remote.is_anonymous:
+            text = self.tr("A caller with a withheld number called at %1.").replace("%1", when)
+        else:
+            text = (
+                self.tr("%1 called at %2. Click here to call back.")
+                .replace("%1", who)
+                .replace("%2", when)
+            )
+        self.notify(self.tr("Missed call"), text)
+        self.missed_message_call = None if call.remote.is_anonymous else call
+
+    def _message_clicked(self) -> None:
+        """A click on the tray's message: for a missed call not called back yet, call back."""
+        call, self.missed_message_call = self.missed_message_call, None
+        if call is not None and any(c.id == call.id for c in self._bridge.unseen_missed()):
+            self._bridge.call_back(call)
+
     def notify(self, title: str, message: str, *, warning: bool = False) -> None:
         """A balloon from the tray, or the status line of the fallback window."""
+        self.missed_message_call = None
+        self.last_message = (title, message)
         if self.tray is not None and self.tray.isVisible() and self.tray.supportsMessages():
             icon = (
                 QSystemTrayIcon.MessageIcon.Warning
