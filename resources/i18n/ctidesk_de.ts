@@ -1312,6 +1312,26 @@ Trotzdem wählen?</translation>
         <source>Opens NFON&apos;s sign-in page in your browser.</source>
         <translation>Öffnet die Anmeldeseite von NFON in Ihrem Browser.</translation>
     </message>
+    <message>
+        <source>Previous step</source>
+        <translation>Vorheriger Schritt</translation>
+    </message>
+    <message>
+        <source>Save this step and go to the next</source>
+        <translation>Diesen Schritt speichern und zum nächsten gehen</translation>
+    </message>
+    <message>
+        <source>Finish the setup</source>
+        <translation>Einrichtung abschließen</translation>
+    </message>
+    <message>
+        <source>Close the setup</source>
+        <translation>Einrichtung schließen</translation>
+    </message>
+    <message>
+        <source>Skip this step without saving it</source>
+        <translation>Diesen Schritt überspringen, ohne ihn zu speichern</translation>
+    </message>
 </context>
 <context>
     <name>JournalTableModel</name>

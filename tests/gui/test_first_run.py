@@ -293,3 +293,15 @@ def test_no_page_has_two_controls_on_one_alt_letter(bridge: DesktopBridge, tmp_p
             if "&" in text and not text.endswith("&")
         ]
         assert len(letters) == len(set(letters)), (page.title(), letters)
+
+
+def test_every_control_of_the_setup_has_a_name(bridge: DesktopBridge, tmp_path: Path) -> None:
+    """Screen readers: the accessibility walk of the other windows, over the setup's pages."""
+    from .test_accessibility import unnamed_controls
+
+    wizard = FirstRunWizard(bridge, tmp_path / "settings.toml", MemorySecretStore())
+    wizard.set_network(
+        lambda _settings, _secrets: [("incoming_call", "http://127.0.0.1:8765/gs/t/in")],
+        None,
+    )
+    assert unnamed_controls(wizard) == []

@@ -109,6 +109,7 @@ class FirstRunWizard(QWizard):
                 QWizard.WizardButton.CancelButton,
             ]
         )
+        self._name_buttons()
         self.setPage(INTRO, self._intro_page())
         self.setPage(PHONE, self._phone_page())
         self.setPage(ACTION_URLS, self._action_url_page())
@@ -122,6 +123,21 @@ class FirstRunWizard(QWizard):
         self._show_account()
         self._refresh_action_urls()
         self._page_changed(self.currentId())
+
+    def _name_buttons(self) -> None:
+        """Screen readers hear what each of the wizard's own buttons does."""
+        names = {
+            QWizard.WizardButton.BackButton: self.tr("Previous step"),
+            QWizard.WizardButton.NextButton: self.tr("Save this step and go to the next"),
+            QWizard.WizardButton.CommitButton: self.tr("Save this step and go to the next"),
+            QWizard.WizardButton.FinishButton: self.tr("Finish the setup"),
+            QWizard.WizardButton.CancelButton: self.tr("Close the setup"),
+            QWizard.WizardButton.CustomButton1: self.tr("Skip this step without saving it"),
+        }
+        for which, name in names.items():
+            button = self.button(which)
+            if button is not None:
+                button.setAccessibleName(name)
 
     # pages --------------------------------------------------------------------------------------
 
