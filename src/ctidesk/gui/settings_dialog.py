@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ctidesk.clients.grandstream.action_url import EVENT_FIELD_NAMES
 from ctidesk.config.desktop_integration import DesktopIntegrationError
 from ctidesk.config.logs import Redactor
 from ctidesk.config.secrets import SecretName, SecretStore, SecretStoreUnavailable
@@ -986,7 +987,7 @@ class SettingsDialog(QDialog):
             line.setContentsMargins(0, 0, 0, 0)
             line.addWidget(edit, 1)
             line.addWidget(copy)
-            self.action_url_rows.addRow(event, row)
+            self.action_url_rows.addRow(EVENT_FIELD_NAMES.get(event, event), row)
 
     def _show_account(self) -> None:
         status = self._bridge.status
