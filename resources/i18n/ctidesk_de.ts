@@ -565,6 +565,89 @@
     </message>
 </context>
 <context>
+    <name>ConnectionTests</name>
+    <message>
+        <source>The phone is switched off; tick “Use the desk phone” to test it.</source>
+        <translation>Das Telefon ist ausgeschaltet; haken Sie „Tischtelefon verwenden“ an, um es zu testen.</translation>
+    </message>
+    <message>
+        <source>Enter the phone&apos;s address first.</source>
+        <translation>Geben Sie zuerst die Adresse des Telefons ein.</translation>
+    </message>
+    <message>
+        <source>Enter the phone&apos;s passcode first (the Passcode field).</source>
+        <translation>Geben Sie zuerst das Passwort des Telefons ein (Feld „Passwort“).</translation>
+    </message>
+    <message>
+        <source>Zammad is switched off; tick “Use Zammad” to test it.</source>
+        <translation>Zammad ist ausgeschaltet; haken Sie „Zammad verwenden“ an, um es zu testen.</translation>
+    </message>
+    <message>
+        <source>Enter Zammad&apos;s address first (the URL field).</source>
+        <translation>Geben Sie zuerst die Adresse von Zammad ein (Feld „URL“).</translation>
+    </message>
+    <message>
+        <source>Enter an API token first (the API token field).</source>
+        <translation>Geben Sie zuerst ein API-Token ein (Feld „API-Token“).</translation>
+    </message>
+    <message>
+        <source>Enter the CTI endpoint URL first, or untick “Send calls to Zammad&apos;s caller log”.</source>
+        <translation>Geben Sie zuerst die CTI-Endpunkt-URL ein oder nehmen Sie den Haken bei „Anrufe an die Anruferliste von Zammad senden“ weg.</translation>
+    </message>
+    <message>
+        <source>Passcode</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>CTI endpoint URL</source>
+        <translation>CTI-Endpunkt-URL</translation>
+    </message>
+    <message>
+        <source>API token</source>
+        <translation>API-Token</translation>
+    </message>
+    <message>
+        <source>CTI password</source>
+        <translation>CTI-Passwort</translation>
+    </message>
+    <message>
+        <source>enter it in the %1 field above and Save</source>
+        <translation>geben Sie es oben im Feld „%1“ ein und speichern Sie</translation>
+    </message>
+    <message>
+        <source>enter it in the %1 field above and press Next</source>
+        <translation>geben Sie es oben im Feld „%1“ ein und drücken Sie „Weiter“</translation>
+    </message>
+    <message>
+        <source>(the %1 field above)</source>
+        <translation>(oben im Feld „%1“)</translation>
+    </message>
+    <message>
+        <source>use “Sign in with NFON” on the NFON page</source>
+        <translation>verwenden Sie „Bei NFON anmelden“ auf der Seite NFON</translation>
+    </message>
+    <message>
+        <source>The address is not valid; check it for a typing mistake, e.g. a number above 255 in an IP address.</source>
+        <translation>Die Adresse ist ungültig; prüfen Sie sie auf Tippfehler, z. B. eine Zahl über 255 in einer IP-Adresse.</translation>
+    </message>
+    <message>
+        <source>No answer in time; check the address and that the system is switched on.</source>
+        <translation>Keine Antwort in der erwarteten Zeit; prüfen Sie die Adresse und ob das Gerät eingeschaltet ist.</translation>
+    </message>
+    <message>
+        <source>Cannot connect (%1); check the address, the port and the network.</source>
+        <translation>Keine Verbindung möglich (%1); prüfen Sie Adresse, Port und Netzwerk.</translation>
+    </message>
+    <message>
+        <source>The connection failed (%1); check the address and try again.</source>
+        <translation>Die Verbindung ist fehlgeschlagen (%1); prüfen Sie die Adresse und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The test failed unexpectedly (%1); the log has the details.</source>
+        <translation>Der Test ist unerwartet fehlgeschlagen (%1); Einzelheiten stehen im Protokoll.</translation>
+    </message>
+</context>
+<context>
     <name>Desktop</name>
     <message>
         <location filename="../../src/ctidesk/gui/desktop.py" line="238"/>
@@ -983,6 +1066,357 @@ Trotzdem wählen?</translation>
     </message>
 </context>
 <context>
+    <name>FirstRunWizard</name>
+    <message>
+        <source>ctidesk setup</source>
+        <translation>ctidesk einrichten</translation>
+    </message>
+    <message>
+        <source>&amp;Skip this step</source>
+        <translation>Schritt &amp;überspringen</translation>
+    </message>
+    <message>
+        <source>Cl&amp;ose</source>
+        <translation>Schl&amp;ießen</translation>
+    </message>
+    <message>
+        <source>Welcome to ctidesk</source>
+        <translation>Willkommen bei ctidesk</translation>
+    </message>
+    <message>
+        <source>A few steps connect ctidesk to your desk phone, Zammad and NFON.</source>
+        <translation>In wenigen Schritten verbinden Sie ctidesk mit Ihrem Tischtelefon, Zammad und NFON.</translation>
+    </message>
+    <message>
+        <source>Each step can be skipped and done later under Settings in the tray menu. What you enter is saved when you go on to the next step.</source>
+        <translation>Jeden Schritt können Sie überspringen und später unter Einstellungen im Menü des Infobereichs nachholen. Was Sie eingeben, wird gespeichert, sobald Sie zum nächsten Schritt gehen.</translation>
+    </message>
+    <message>
+        <source>Where passwords and tokens come from</source>
+        <translation>Woher Passwörter und Tokens kommen</translation>
+    </message>
+    <message>
+        <source>This PC has no working keyring, so ctidesk cannot keep passwords and tokens. The other settings still save. Give ctidesk its passwords and tokens as environment variables instead, set before it starts:</source>
+        <translation>Dieser PC hat keinen funktionierenden Schlüsselbund, daher kann ctidesk keine Passwörter und Tokens aufbewahren. Die übrigen Einstellungen werden trotzdem gespeichert. Geben Sie ctidesk Passwörter und Tokens stattdessen als Umgebungsvariablen, gesetzt bevor es startet:</translation>
+    </message>
+    <message>
+        <source>phone password</source>
+        <translation>Passwort des Telefons</translation>
+    </message>
+    <message>
+        <source>Action URL token</source>
+        <translation>Token der Action-URLs</translation>
+    </message>
+    <message>
+        <source>Zammad CTI endpoint URL</source>
+        <translation>CTI-Endpunkt-URL von Zammad</translation>
+    </message>
+    <message>
+        <source>Zammad API token</source>
+        <translation>API-Token von Zammad</translation>
+    </message>
+    <message>
+        <source>NFON refresh token</source>
+        <translation>Refresh-Token von NFON</translation>
+    </message>
+    <message>
+        <source>NFON CTI API password</source>
+        <translation>Passwort der NFON-CTI-API</translation>
+    </message>
+    <message>
+        <source>Your desk phone</source>
+        <translation>Ihr Tischtelefon</translation>
+    </message>
+    <message>
+        <source>The Grandstream phone on your desk, as its web page is reached.</source>
+        <translation>Das Grandstream-Telefon auf Ihrem Schreibtisch, so wie seine Webseite erreichbar ist.</translation>
+    </message>
+    <message>
+        <source>e.g. 127.0.0.1 or phone.example:8080</source>
+        <translation>z. B. 127.0.0.1 oder phone.example:8080</translation>
+    </message>
+    <message>
+        <source>&amp;Address</source>
+        <translation>&amp;Adresse</translation>
+    </message>
+    <message>
+        <source>&amp;User</source>
+        <translation>&amp;Benutzer</translation>
+    </message>
+    <message>
+        <source>Pass&amp;code</source>
+        <translation>&amp;Passwort</translation>
+    </message>
+    <message>
+        <source>Phone step result</source>
+        <translation>Ergebnis des Schritts Telefon</translation>
+    </message>
+    <message>
+        <source>Action URLs</source>
+        <translation>Action-URLs</translation>
+    </message>
+    <message>
+        <source>The phone tells ctidesk about every call at once through these addresses.</source>
+        <translation>Über diese Adressen meldet das Telefon ctidesk jeden Anruf sofort.</translation>
+    </message>
+    <message>
+        <source>Paste each address into the field of the same name on the phone&apos;s web page (Settings &gt; Outbound Notification &gt; Action URL). They contain a secret token: treat them like a password.</source>
+        <translation>Fügen Sie jede Adresse in das gleichnamige Feld auf der Webseite des Telefons ein (Settings &gt; Outbound Notification &gt; Action URL). Sie enthalten ein geheimes Token: Behandeln Sie sie wie ein Passwort.</translation>
+    </message>
+    <message>
+        <source>Action URLs to paste into the phone</source>
+        <translation>Action-URLs zum Einfügen ins Telefon</translation>
+    </message>
+    <message>
+        <source>C&amp;heck that the phone sends them</source>
+        <translation>&amp;Prüfen, ob das Telefon sie sendet</translation>
+    </message>
+    <message>
+        <source>Check that the phone sends the Action URLs</source>
+        <translation>Prüfen, ob das Telefon die Action-URLs sendet</translation>
+    </message>
+    <message>
+        <source>Stop &amp;waiting</source>
+        <translation>Warten &amp;beenden</translation>
+    </message>
+    <message>
+        <source>Stop waiting for the phone</source>
+        <translation>Nicht länger auf das Telefon warten</translation>
+    </message>
+    <message>
+        <source>Result of the Action URL check</source>
+        <translation>Ergebnis der Prüfung der Action-URLs</translation>
+    </message>
+    <message>
+        <source>Zammad</source>
+        <translation>Zammad</translation>
+    </message>
+    <message>
+        <source>Customers and tickets in the caller pop-up, calls in Zammad&apos;s caller log.</source>
+        <translation>Kunden und Tickets im Anrufer-Pop-up, Anrufe in der Anruferliste von Zammad.</translation>
+    </message>
+    <message>
+        <source>&amp;URL</source>
+        <translation>&amp;URL</translation>
+    </message>
+    <message>
+        <source>Profile &gt; Token Access (ticket.agent, cti.agent)</source>
+        <translation>Profil &gt; Token-Zugriff (ticket.agent, cti.agent)</translation>
+    </message>
+    <message>
+        <source>API &amp;token</source>
+        <translation>API-&amp;Token</translation>
+    </message>
+    <message>
+        <source>Admin &gt; Integrations &gt; CTI (generic) &gt; Endpoint; it contains a token</source>
+        <translation>Admin &gt; Integrationen &gt; CTI (generisch) &gt; Endpunkt; er enthält ein Token</translation>
+    </message>
+    <message>
+        <source>&amp;CTI endpoint URL</source>
+        <translation>&amp;CTI-Endpunkt-URL</translation>
+    </message>
+    <message>
+        <source>Zammad step result</source>
+        <translation>Ergebnis des Schritts Zammad</translation>
+    </message>
+    <message>
+        <source>NFON</source>
+        <translation>NFON</translation>
+    </message>
+    <message>
+        <source>Your NFON call history in the call journal, with Login with NFON.</source>
+        <translation>Ihre NFON-Anrufliste im Anrufjournal, mit der Anmeldung bei NFON.</translation>
+    </message>
+    <message>
+        <source>&amp;K-Account</source>
+        <translation>&amp;K-Account</translation>
+    </message>
+    <message>
+        <source>&amp;Extension</source>
+        <translation>&amp;Durchwahl</translation>
+    </message>
+    <message>
+        <source>Login with NFON</source>
+        <translation>Bei NFON anmelden</translation>
+    </message>
+    <message>
+        <source>NFON account</source>
+        <translation>NFON-Konto</translation>
+    </message>
+    <message>
+        <source>NFON step result</source>
+        <translation>Ergebnis des Schritts NFON</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <source>You can change everything later under Settings in the tray menu.</source>
+        <translation>Alles lässt sich später unter Einstellungen im Menü des Infobereichs ändern.</translation>
+    </message>
+    <message>
+        <source>What was set up</source>
+        <translation>Was eingerichtet wurde</translation>
+    </message>
+    <message>
+        <source>Problem with %1</source>
+        <translation>Problem bei %1</translation>
+    </message>
+    <message>
+        <source>stored; type to replace</source>
+        <translation>gespeichert; zum Ersetzen neu eingeben</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>nicht gesetzt</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>&amp;Verbindung testen</translation>
+    </message>
+    <message>
+        <source>T&amp;est connection</source>
+        <translation>Verbindung t&amp;esten</translation>
+    </message>
+    <message>
+        <source>Test the connection</source>
+        <translation>Verbindung testen</translation>
+    </message>
+    <message>
+        <source>Result of the connection test</source>
+        <translation>Ergebnis des Verbindungstests</translation>
+    </message>
+    <message>
+        <source>paste the whole endpoint URL; it contains /api/v1/cti/</source>
+        <translation>fügen Sie die ganze Endpunkt-URL ein; sie enthält /api/v1/cti/</translation>
+    </message>
+    <message>
+        <source>K-Account looks like K1234</source>
+        <translation>Ein K-Account sieht so aus: K1234</translation>
+    </message>
+    <message>
+        <source>Fix the marked fields first.</source>
+        <translation>Korrigieren Sie zuerst die markierten Felder.</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>Teste…</translation>
+    </message>
+    <message>
+        <source>Fix the marked fields, or skip this step.</source>
+        <translation>Korrigieren Sie die markierten Felder oder überspringen Sie diesen Schritt.</translation>
+    </message>
+    <message>
+        <source>Enter the phone&apos;s address, or skip this step.</source>
+        <translation>Geben Sie die Adresse des Telefons ein oder überspringen Sie diesen Schritt.</translation>
+    </message>
+    <message>
+        <source>Not saved: %1 (%2). Check that the folder is writable.</source>
+        <translation>Nicht gespeichert: %1 (%2). Prüfen Sie, ob der Ordner beschreibbar ist.</translation>
+    </message>
+    <message>
+        <source>The settings are saved, but there is no working keyring to keep %1. Set the environment variable before ctidesk starts (README, “Headless use”), or install and unlock a keyring and enter it again. Press Next to go on.</source>
+        <translation>Die Einstellungen sind gespeichert, aber es gibt keinen funktionierenden Schlüsselbund für %1. Setzen Sie die Umgebungsvariable, bevor ctidesk startet (README, „Headless use“), oder installieren und entsperren Sie einen Schlüsselbund und geben Sie es erneut ein. Mit „Weiter“ geht es weiter.</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Telefon</translation>
+    </message>
+    <message>
+        <source>set up</source>
+        <translation>eingerichtet</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>übersprungen</translation>
+    </message>
+    <message>
+        <source>the phone sends them</source>
+        <translation>das Telefon sendet sie</translation>
+    </message>
+    <message>
+        <source>shown, not checked</source>
+        <translation>angezeigt, nicht geprüft</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Cannot build the Action URLs: %1</source>
+        <translation>Die Action-URLs lassen sich nicht bilden: %1</translation>
+    </message>
+    <message>
+        <source>The Action URLs appear here once the phone is set up (the step before) and ctidesk listens for it.</source>
+        <translation>Die Action-URLs erscheinen hier, sobald das Telefon eingerichtet ist (der Schritt davor) und ctidesk auf es hört.</translation>
+    </message>
+    <message>
+        <source>Action URL for %1</source>
+        <translation>Action-URL für %1</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Copy the Action URL for %1</source>
+        <translation>Action-URL für %1 kopieren</translation>
+    </message>
+    <message>
+        <source>Waiting for ctidesk to listen for the phone…</source>
+        <translation>Warte, bis ctidesk auf das Telefon hört…</translation>
+    </message>
+    <message>
+        <source>Waiting for the phone&apos;s next event… call your phone or press a key</source>
+        <translation>Warte auf das nächste Ereignis des Telefons… rufen Sie Ihr Telefon an oder drücken Sie eine Taste</translation>
+    </message>
+    <message>
+        <source>✓ The phone sent its “%1” event: the Action URLs work.</source>
+        <translation>✓ Das Telefon hat sein Ereignis „%1“ gesendet: Die Action-URLs funktionieren.</translation>
+    </message>
+    <message>
+        <source>Not checked. Press the button again to wait for the phone.</source>
+        <translation>Nicht geprüft. Drücken Sie die Schaltfläche erneut, um auf das Telefon zu warten.</translation>
+    </message>
+    <message>
+        <source>&amp;Login with NFON</source>
+        <translation>Bei NFON &amp;anmelden</translation>
+    </message>
+    <message>
+        <source>Press Next to save this step; then sign in with “Sign in to NFON” in the tray menu.</source>
+        <translation>Mit „Weiter“ speichern Sie diesen Schritt; melden Sie sich dann mit „Bei NFON anmelden“ im Menü des Infobereichs an.</translation>
+    </message>
+    <message>
+        <source>Signed in as %1</source>
+        <translation>Angemeldet als %1</translation>
+    </message>
+    <message>
+        <source>Opens NFON&apos;s sign-in page in your browser.</source>
+        <translation>Öffnet die Anmeldeseite von NFON in Ihrem Browser.</translation>
+    </message>
+    <message>
+        <source>Previous step</source>
+        <translation>Vorheriger Schritt</translation>
+    </message>
+    <message>
+        <source>Save this step and go to the next</source>
+        <translation>Diesen Schritt speichern und zum nächsten gehen</translation>
+    </message>
+    <message>
+        <source>Finish the setup</source>
+        <translation>Einrichtung abschließen</translation>
+    </message>
+    <message>
+        <source>Close the setup</source>
+        <translation>Einrichtung schließen</translation>
+    </message>
+    <message>
+        <source>Skip this step without saving it</source>
+        <translation>Diesen Schritt überspringen, ohne ihn zu speichern</translation>
+    </message>
+</context>
+<context>
     <name>JournalTableModel</name>
     <message>
         <location filename="../../src/ctidesk/gui/journal_window.py" line="198"/>
@@ -1356,8 +1790,8 @@ Trotzdem wählen?</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="141"/>
-        <source>Close without saving</source>
-        <translation>Schließen ohne zu speichern</translation>
+        <source>Close the settings</source>
+        <translation>Einstellungen schließen</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="176"/>
@@ -2017,6 +2451,22 @@ Trotzdem wählen?</translation>
         <translation>nehmen Sie Strg, Alt, Umschalt oder Meta dazu, sonst lässt sich die Taste nicht mehr tippen</translation>
     </message>
     <message>
+        <source>Save the changed settings before closing?</source>
+        <translation>Die geänderten Einstellungen vor dem Schließen speichern?</translation>
+    </message>
+    <message>
+        <source>Unsaved settings</source>
+        <translation>Nicht gespeicherte Einstellungen</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid IPv4 address: %2 is larger than 255 (each of the four numbers must be 0 to 255)</source>
+        <translation>%1 ist keine gültige IPv4-Adresse: %2 ist größer als 255 (jede der vier Zahlen muss zwischen 0 und 255 liegen)</translation>
+    </message>
+    <message>
+        <source>%1 is not a valid IPv4 address: it needs four numbers from 0 to 255, separated by dots</source>
+        <translation>%1 ist keine gültige IPv4-Adresse: Sie braucht vier Zahlen von 0 bis 255, getrennt durch Punkte</translation>
+    </message>
+    <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
         <source>click and press the keys; empty switches it off</source>
         <translation>hineinklicken und die Tasten drücken; leer schaltet es aus</translation>
@@ -2382,6 +2832,10 @@ Trotzdem wählen?</translation>
         <translation>Bei NFON &amp;anmelden</translation>
     </message>
     <message>
+        <source>Set &amp;up...</source>
+        <translation>E&amp;inrichten...</translation>
+    </message>
+    <message>
         <location filename="../../src/ctidesk/gui/tray.py" line="271"/>
         <source>&amp;Missed calls (%1)</source>
         <translation>&amp;Verpasste Anrufe (%1)</translation>
@@ -2473,6 +2927,50 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/icons.py" line="185"/>
         <source>Last problem: %1</source>
         <translation>Letztes Problem: %1</translation>
+    </message>
+    <message>
+        <source>ctidesk: ringing (%1)</source>
+        <translation>ctidesk: es klingelt (%1)</translation>
+    </message>
+    <message>
+        <source>ctidesk: on a call</source>
+        <translation>ctidesk: im Gespräch</translation>
+    </message>
+    <message>
+        <source>ctidesk: not set up yet</source>
+        <translation>ctidesk: noch nicht eingerichtet</translation>
+    </message>
+    <message>
+        <source>ctidesk: needs attention</source>
+        <translation>ctidesk: braucht Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>ctidesk: connecting…</source>
+        <translation>ctidesk: verbindet…</translation>
+    </message>
+    <message>
+        <source>ctidesk: ready</source>
+        <translation>ctidesk: bereit</translation>
+    </message>
+    <message>
+        <source>do not disturb</source>
+        <translation>nicht stören</translation>
+    </message>
+    <message>
+        <source>Choose Set up... in the tray menu</source>
+        <translation>Wählen Sie „Einrichten...“ im Menü des Infobereichs</translation>
+    </message>
+    <message>
+        <source>Problem with %1; details: Copy diagnostics</source>
+        <translation>Problem bei %1; Einzelheiten: Diagnose kopieren</translation>
+    </message>
+    <message>
+        <source>A problem was reported; details: Copy diagnostics</source>
+        <translation>Ein Problem wurde gemeldet; Einzelheiten: Diagnose kopieren</translation>
+    </message>
+    <message>
+        <source>NFON: signed out</source>
+        <translation>NFON: abgemeldet</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/icons.py" line="208"/>

@@ -34,6 +34,7 @@ from ctidesk.core.tracker import CallTracker
 if TYPE_CHECKING:
     import httpx
 
+    from ctidesk.clients.grandstream.action_url import ActionUrlListener
     from ctidesk.clients.grandstream.client import GrandstreamClient
     from ctidesk.clients.grandstream.control import GrandstreamPhoneControl
     from ctidesk.clients.nfon import NfonServices
@@ -207,6 +208,7 @@ class Network:
     phone: GrandstreamPhoneControl | None = None
     phone_client: GrandstreamClient | None = None
     action_urls: dict[str, str] = field(default_factory=dict)
+    action_url_listener: ActionUrlListener | None = None
     listen_address: tuple[str, int] | None = None
     zammad: ZammadServices | None = None
     nfon: NfonSession | None = None
@@ -359,21 +361,22 @@ async def _start_phone(context: Context, core: Core, network: Network) -> None:
     network.phone = control
     listening = False
     if phone.action_url_enabled:
-        listener = factory.listener_from_settings(
-            phone,
-            context.secrets,
-            on_event=core.tracker.handle,
-            on_dnd=network.phone_reported_dnd,
-            default_region=region,
-        )
-        context.redactor.add(factory.action_url_token(context.secrets))
         try:
+            listener = factory.listener_from_settings(
+                phone,
+                context.secrets,
+                on_event=core.tracker.handle,
+                on_dnd=network.phone_reported_dnd,
+                default_region=region,
+            )
+            context.redactor.add(factory.action_url_token(context.secrets))
             host, port = await listener.start(phone.listen_host, phone.listen_port)
-        except OSError as exc:
+        except (OSError, SecretStoreUnavailable) as exc:
             log.warning("Action URL listener could not start (%s); polling the phone instead", exc)
         else:
             network._source_closers.append(listener.stop)
             network.listen_address = (host, port)
+            network.action_url_listener = listener
             listening = True
             try:
                 network.action_urls = listener.action_urls(factory.public_host_for(phone), port)

@@ -70,7 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     for register in _EXTRA_COMMANDS:
         register(commands)
+    _describe_each_command(commands)
     return parser
+
+
+def _describe_each_command(commands: argparse._SubParsersAction[_Parser]) -> None:
+    """``ctidesk COMMAND --help`` opens with the line ``ctidesk --help`` shows for it, unless the
+    command has a longer description of its own."""
+    for choice in commands._choices_actions:
+        parser = commands.choices.get(choice.dest)
+        if parser is not None and not parser.description and choice.help:
+            parser.description = choice.help[:1].upper() + choice.help[1:] + "."
 
 
 def _register_extra() -> list[Callable[[argparse._SubParsersAction[_Parser]], None]]:
@@ -127,6 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = dial_link_argv(sys.argv[1:] if argv is None else argv, parser)
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
+    may_be_new = handler is None or getattr(args, "config_may_be_new", False)
+    if args.config is not None and not may_be_new and not args.config.exists():
+        return _missing_settings_file(args.config)
     try:
         if args.self_check:
             from ctidesk.selfcheck import run_self_check
@@ -145,6 +158,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _missing_settings_file(path: Path) -> int:
+    """A mistyped ``--config`` must not quietly run on defaults. Only the tray app (and `dial`,
+    which may start it) may start on a new file: its first-run setup creates it."""
+    from ctidesk.config.paths import AppPaths
+
+    print(
+        f"ctidesk: the settings file {path} does not exist; check the path, or leave out "
+        f"--config to use {AppPaths.default().settings_file} (`ctidesk --config {path}` "
+        "without a command starts the setup, which creates it)",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def _doctor(args: argparse.Namespace) -> int:

@@ -188,3 +188,32 @@ async def test_sim_drops_urls_over_256_characters(sim: PhoneSimulator) -> None:
     long_url = "http://127.0.0.1:1/" + "x" * 250
     assert sim.configure_action_urls({"incoming_call": long_url}) == {}
     assert "incoming_call" not in sim.action_urls
+
+
+async def test_next_accepted_waits_for_an_authenticated_request_only(sim: PhoneSimulator) -> None:
+    """Issue 14, finding 4: the setup's "does the phone really send them?" check. A refused
+    request (wrong token) does not end the wait; the phone's real one does; stopping the
+    listener ends a wait with `ListenerStopped` instead of leaving it hanging."""
+    from ctidesk.clients.grandstream.action_url import ListenerStopped
+
+    received = Received()
+    listener, port = await start_listener(received)
+    try:
+        waiting = asyncio.ensure_future(listener.next_accepted())
+        sim.configure_action_urls(
+            {"incoming_call": f"http://127.0.0.1:{port}/gs/not-the-token-123/in?r=$remote"}
+        )
+        sim.ring("+4930123456")
+        await sim.drain()
+        assert sim.fired[-1].status == 403
+        assert not waiting.done()
+        sim.caller_hangs_up()
+        sim.configure_action_urls(listener.action_urls("127.0.0.1", port))
+        sim.ring("+4930123456")
+        assert await asyncio.wait_for(waiting, 5) == "incoming_call"
+        left_waiting = asyncio.ensure_future(listener.next_accepted())
+        await asyncio.sleep(0)
+    finally:
+        await listener.stop()
+    with pytest.raises(ListenerStopped):
+        await asyncio.wait_for(left_waiting, 5)

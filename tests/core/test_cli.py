@@ -205,3 +205,77 @@ def test_headless_commands_never_import_qt(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "QT []" in result.stdout
+
+
+# Issue 14, finding 9: the command line as a reception-PC admin meets it.
+
+
+@pytest.mark.parametrize("command", ["doctor", "bridge", "login", "paths"])
+def test_every_command_help_says_what_it_does(tmp_path: Path, command: str) -> None:
+    """Finding 9: `ctidesk doctor --help` (bridge, login, paths) printed only the usage line."""
+    result = run_cli(tmp_path, command, "--help")
+    assert result.returncode == 0
+    usage, _, rest = result.stdout.partition("\n\n")
+    description = rest.split("\n\n", 1)[0]
+    assert usage.startswith(f"usage: ctidesk {command}")
+    assert not description.startswith("options:"), result.stdout
+    assert len(description.split()) >= 3, result.stdout
+
+
+def test_a_missing_config_file_is_named_and_fails(tmp_path: Path) -> None:
+    """Finding 9: `--config /no/such/file.toml` ran silently on the defaults."""
+    missing = tmp_path / "no" / "such" / "file.toml"
+    result = run_cli(tmp_path, "--config", str(missing), "doctor")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith(f"ctidesk: the settings file {missing} does not exist")
+    assert "system" not in result.stdout
+
+
+def test_bridge_with_nothing_set_up_says_what_is_missing(tmp_path: Path) -> None:
+    """Finding 9: `ctidesk bridge` printed "ready" with nothing configured; with no source of
+    calls it now names each missing part and exits non-zero (README, Headless use)."""
+    result = run_cli(tmp_path, "bridge")
+    assert result.returncode == 2
+    assert "ready" not in result.stdout
+    assert "no source of calls" in result.stderr
+    assert "phone: no address" in result.stderr
+    assert "nfon: not signed in; run `ctidesk login`" in result.stderr
+
+
+def test_bridge_runs_on_what_is_there_and_names_the_rest(tmp_path: Path) -> None:
+    """Finding 9: with the phone set up but not Zammad or NFON, the bridge runs and says what
+    it runs without before it is ready."""
+    settings = tmp_path / "config" / "settings.toml"
+    settings.parent.mkdir(parents=True)
+    settings.write_text(
+        '[phone]\naddress = "127.0.0.1:9"\nlisten_host = "127.0.0.1"\nlisten_port = 0\n'
+        'action_url_public_host = "127.0.0.1"\n'
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("CTIDESK_")}
+    environ |= {
+        "CTIDESK_HOME": str(tmp_path),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "CTIDESK_PHONE_PASSCODE": "passcode-1",
+        "CTIDESK_ACTION_URL_TOKEN": "token-123456789",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ctidesk", "bridge"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environ,
+    )
+    try:
+        assert process.stdout is not None
+        lines: list[str] = []
+        for line in process.stdout:
+            lines.append(line.rstrip("\n"))
+            if line.startswith("ctidesk bridge ready"):
+                break
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+    assert lines[-1] == "ctidesk bridge ready", lines
+    assert "not set up: nfon: not signed in; run `ctidesk login`" in lines
+    assert "not set up: zammad: no address; put it into [zammad] url" in lines

@@ -115,11 +115,13 @@ def test_test_connection_tries_the_unsaved_values_and_stores_nothing(
         assert dialog.zammad_test_button.isEnabled()
 
         outcome = _test(dialog, "phone", run)
-        assert outcome.startswith("✗") and "phone_passcode" in outcome, outcome
+        assert outcome.startswith("✗") and "Passcode field" in outcome, outcome
+        assert "ctidesk secret set" not in outcome, "finding 9: say what to do in the dialog"
 
         dialog.secret_edit(SecretName.PHONE_PASSCODE).setText("not-the-passcode")
         outcome = _test(dialog, "phone", run)
         assert outcome.startswith("✗") and "unauthorized" in outcome, outcome
+        assert "(the Passcode field above)" in outcome and "ctidesk secret" not in outcome
 
         dialog.secret_edit(SecretName.PHONE_PASSCODE).setText(suite.phone.passcode)
         outcome = _test(dialog, "phone", run)
@@ -133,6 +135,7 @@ def test_test_connection_tries_the_unsaved_values_and_stores_nothing(
         dialog.secret_edit(SecretName.ZAMMAD_API_TOKEN).setText("not-the-token")
         outcome = _test(dialog, "zammad", run)
         assert outcome.startswith("✗"), outcome
+        assert "enter it in the API token field above and Save" in outcome, outcome
         dialog.secret_edit(SecretName.ZAMMAD_API_TOKEN).setText(suite.zammad.agent_token)
         outcome = _test(dialog, "zammad", run)
         assert outcome.startswith("✓"), outcome

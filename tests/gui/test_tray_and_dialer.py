@@ -20,7 +20,7 @@ from ctidesk.gui.desktop import Desktop
 from ctidesk.gui.diagnostics import diagnostics_report
 from ctidesk.gui.dialer import DialConfirmation, DialerWindow, DialHistory
 from ctidesk.gui.dialing import DialPlan
-from ctidesk.gui.icons import draw_tray_icon, icon_look
+from ctidesk.gui.icons import draw_tray_icon, icon_look, tooltip_text
 from ctidesk.gui.tray import NO_TRAY_REASON, TrayActions, TrayController
 
 from .conftest import FakePhone, ring, wait_until
@@ -88,6 +88,9 @@ class Recorder:
     def simulate_call(self) -> None:
         self.calls.append(("simulate_call", ()))
 
+    def open_setup(self) -> None:
+        self.calls.append(("open_setup", ()))
+
 
 def _parameters(function: Callable[..., object]) -> list[tuple[str, object, object]]:
     return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
@@ -102,6 +105,7 @@ def _parameters(function: Callable[..., object]) -> list[tuple[str, object, obje
         ("copy_diagnostics", Desktop.copy_diagnostics),
         ("quit", Desktop.quit),
         ("simulate_call", DemoWorld.simulate_call),
+        ("open_setup", Desktop.open_first_run),
     ],
 )
 def test_the_stand_in_has_the_real_signatures(name: str, real: Callable[..., object]) -> None:
@@ -157,7 +161,7 @@ def test_menu_entries_and_dnd_follow_the_phone(
     assert not tray.dnd_action.isChecked()
     run(wait_until(lambda: tray.dnd_action.isChecked()))
     assert phone.commands == [("dnd", "True")]
-    assert "Do not disturb: on" in tray.tooltip()
+    assert tray.tooltip().splitlines()[0].endswith(" · do not disturb")
     bridge.phone_reported_dnd(False)
     assert not tray.dnd_action.isChecked()
 
@@ -172,20 +176,62 @@ def test_the_dial_entry_opens_the_dialer(desktop: Desktop) -> None:
     assert desktop.bridge.status.last_error == ""
 
 
-def test_tooltip_names_each_system_and_calls(bridge: DesktopBridge, tracker: CallTracker) -> None:
+def test_tooltip_is_two_short_lines_and_the_detail_is_in_the_diagnostics(
+    bridge: DesktopBridge, tracker: CallTracker
+) -> None:
+    """Issue 14, finding 4: the tooltip ran to 1,500 pixels (every system's detail, the last
+    error); it is two short lines now, and the details are in the diagnostics report."""
     tray = TrayController(bridge, _actions(Recorder()), tray_available=True)
+    long_detail = "the Zammad API token was refused: " + "x" * 300
     bridge.update_status(SystemStatus(system=PHONE, state=ReachState.OK))
     bridge.update_status(
-        SystemStatus(system=ZAMMAD, state=ReachState.AUTH_FAILED, detail="token rejected")
+        SystemStatus(system=ZAMMAD, state=ReachState.AUTH_FAILED, detail=long_detail)
     )
+    bridge.report_error("Dialling failed: " + "y" * 300)
     ring(tracker)
     text = tray.tooltip()
-    assert "Phone: reachable" in text
-    assert "Zammad: password or token rejected (token rejected)" in text
-    assert "NFON: not set up" in text
-    assert "Ringing: 1 call(s)" in text
+    assert text.splitlines() == [
+        "ctidesk: ringing (1)",
+        "Problem with Zammad; details: Copy diagnostics",
+    ]
     assert tray.last_caller_action.isEnabled()
     assert tray.tray is not None and tray.tray.toolTip() == text
+    report = diagnostics_report(bridge.status, bridge.settings, MemorySecretStore(), Redactor())
+    assert long_detail in report and "y" * 300 in report
+
+    bridge.update_status(SystemStatus(system=ZAMMAD, state=ReachState.OK))
+    bridge.update_status(SystemStatus(system=NFON, state=ReachState.DISABLED))
+    bridge.clear_error()
+    assert tray.tooltip() == "ctidesk: ringing (1)"
+
+
+def test_tooltip_with_nothing_set_up_points_to_the_setup(bridge: DesktopBridge) -> None:
+    """Issue 14, finding 4: a first start showed a grey icon and a wall of "not set up"."""
+    tray = TrayController(bridge, _actions(Recorder()), tray_available=True)
+    for system in (PHONE, ZAMMAD, NFON):
+        bridge.update_status(SystemStatus(system=system, state=ReachState.DISABLED))
+    assert tray.tooltip() == "ctidesk: not set up yet\nChoose Set up... in the tray menu"
+    never_signed_in = DesktopStatus(
+        systems={
+            PHONE: SystemStatus(system=PHONE, state=ReachState.DISABLED),
+            ZAMMAD: SystemStatus(system=ZAMMAD, state=ReachState.DISABLED),
+            NFON: SystemStatus(system=NFON, state=ReachState.AUTH_FAILED, detail="signed out"),
+        },
+        nfon_signed_in=False,
+    )
+    assert tooltip_text(never_signed_in).startswith("ctidesk: not set up yet\n")
+    assert tooltip_text(_status(signed_in=False)) == "ctidesk: ready\nNFON: signed out"
+
+
+def test_set_up_entry_opens_the_setup(bridge: DesktopBridge) -> None:
+    recorder = Recorder()
+    actions = _actions(recorder)
+    actions.open_setup = recorder.open_setup
+    tray = TrayController(bridge, actions, tray_available=True)
+    texts = [a.text() for a in tray.menu.actions() if not a.isSeparator()]
+    assert texts.index("Set &up...") == texts.index("&Settings...") - 1
+    tray.setup_action.trigger()
+    assert recorder.calls == [("open_setup", ())]
 
 
 def test_without_a_tray_a_window_explains_why(bridge: DesktopBridge) -> None:

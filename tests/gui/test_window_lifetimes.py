@@ -21,7 +21,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from ctidesk.config.logs import CrashHandler
-from ctidesk.config.secrets import MemorySecretStore
+from ctidesk.config.secrets import MemorySecretStore, SecretName
 from ctidesk.config.settings import Settings
 from ctidesk.core.calls import CallChanged, ChangeKind
 from ctidesk.core.ports import CallerInfo, ReachState, SystemStatus, TicketSummary
@@ -203,8 +203,12 @@ def test_a_connection_test_still_running_when_settings_closes_reports_nothing(
         await answer.wait()
         return "reachable"
 
+    settings = bridge.settings.model_copy(deep=True)
+    settings.phone.address = "127.0.0.1"
+    bridge.apply_settings(settings)  # saved already: closing has nothing to ask about
+    secrets = MemorySecretStore({SecretName.PHONE_PASSCODE: "passcode"})
     dialog = SettingsDialog(
-        bridge, tmp_path / "settings.toml", MemorySecretStore(), testers={"phone": slow_phone}
+        bridge, tmp_path / "settings.toml", secrets, testers={"phone": slow_phone}
     )
     dialog.show()
     dialog.run_test("phone")

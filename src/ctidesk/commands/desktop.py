@@ -25,7 +25,7 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="start ctidesk first when it is not running (what a clicked tel: link does)",
     )
-    dial.set_defaults(handler=_dial)
+    dial.set_defaults(handler=_dial, config_may_be_new=True)
 
 
 def _dial(args: argparse.Namespace) -> int:

@@ -9,18 +9,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-_EVENT_LABELS = {
-    "incoming_call": "Incoming Call",
-    "outgoing_call": "Outgoing Call",
-    "established_call": "Established Call",
-    "terminated_call": "Terminated Call",
-    "missed_call": "Missed Call",
-    "rejected_call": "Rejected Call (WP8xx only)",
-    "hold_call": "Hold Call",
-    "unhold_call": "UnHold Call",
-    "open_dnd": "Open DND",
-    "close_dnd": "Close DND",
-}
 _ACTIONS = ("status", "answer", "reject", "hold", "resume", "end", "dnd", "dial")
 
 
@@ -48,7 +36,11 @@ def _fail(message: str) -> int:
 
 def _action_urls(args: argparse.Namespace) -> int:
     from ctidesk.app import open_context
-    from ctidesk.clients.grandstream.action_url import EVENT_PVALUES, build_action_urls
+    from ctidesk.clients.grandstream.action_url import (
+        EVENT_FIELD_NAMES,
+        EVENT_PVALUES,
+        build_action_urls,
+    )
     from ctidesk.clients.grandstream.errors import GrandstreamError
     from ctidesk.clients.grandstream.factory import action_url_token, public_host_for
 
@@ -67,7 +59,7 @@ def _action_urls(args: argparse.Namespace) -> int:
     print("Action URL), into the field of the same name; leave slots used by other software.")
     print("The URLs contain a secret token: treat them like a password.\n")
     for event, url in urls.items():
-        print(f"{_EVENT_LABELS[event]} (P{EVENT_PVALUES[event]}):\n  {url}")
+        print(f"{EVENT_FIELD_NAMES[event]} (P{EVENT_PVALUES[event]}):\n  {url}")
     return 0
 
 

@@ -24,7 +24,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from ctidesk.app import Context, Core, Network
-from ctidesk.config.secrets import SecretName, SecretStore
+from ctidesk.config.secrets import SecretName, SecretStore, SecretStoreUnavailable
 from ctidesk.config.settings import RingtoneSettings, Settings
 from ctidesk.core.calls import CallChanged, CallState, Direction
 from ctidesk.core.event_actions import EventActionConfig, EventActions, TemplateError
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from ctidesk.core.call_lists import CallListStore
     from ctidesk.core.journal_reader import JournalReader
     from ctidesk.gui.call_list_window import CallListWindow
+    from ctidesk.gui.first_run import FirstRunWizard
     from ctidesk.gui.journal_window import JournalWindow, RemoteAction
     from ctidesk.gui.settings_dialog import ActionUrls, SettingsDialog
     from ctidesk.gui.team_window import TeamWindow
@@ -71,6 +72,20 @@ CONNECTION_SECRETS = (
 )
 """The secrets the agent edits in Settings (NFON's refresh token and the Action URL token are
 ctidesk's own and change while it runs)."""
+
+
+def needs_first_run(context: Context) -> bool:
+    """Whether a start should open the first-run setup: there is no settings file, or it names
+    no phone, no Zammad and no NFON account, and ctidesk is not signed in to NFON either."""
+    if not context.settings_path.exists():
+        return True
+    settings = context.settings
+    if settings.phone.address or settings.zammad.url or settings.nfon.customer:
+        return False
+    try:
+        return not context.secrets.get(SecretName.NFON_REFRESH_TOKEN)
+    except SecretStoreUnavailable:
+        return True
 
 
 def ringtone_config(settings: RingtoneSettings) -> RingtoneConfig:
@@ -97,6 +112,8 @@ class NetworkParts:
     nfon_account: NfonAccount | None = None
     probes: list[StatusProbe] = field(default_factory=list)
     action_urls: ActionUrls | None = None
+    wait_for_phone_event: Callable[[], Awaitable[str]] | None = None
+    """Waits for the next request the Action URL listener accepts; None when none listens."""
     simulate_call: Callable[[], None] | None = None
     subscribe_dnd: Callable[[Callable[[bool], None]], None] | None = None
     network: Network | None = None
@@ -143,6 +160,7 @@ class Desktop(QObject):
         self.history = DialHistory(context.paths.data_dir / "dial_history.json")
         self.dialer: DialerWindow | None = None
         self.settings_dialog: SettingsDialog | None = None
+        self.first_run: FirstRunWizard | None = None
         self.journal_window: JournalWindow | None = None
         self.call_list_window: CallListWindow | None = None
         self.team_window: TeamWindow | None = None
@@ -163,6 +181,7 @@ class Desktop(QObject):
             TrayActions(
                 open_dialer=self.open_dialer,
                 open_settings=self.open_settings,
+                open_setup=self.open_first_run,
                 show_last_caller=self.show_last_caller,
                 copy_diagnostics=self.copy_diagnostics,
                 quit=self.quit,
@@ -231,6 +250,8 @@ class Desktop(QObject):
             self._follow_team(self.team_window)
         if self.settings_dialog is not None:
             self.settings_dialog.set_action_urls(parts.action_urls)
+        if self.first_run is not None:
+            self.first_run.set_network(parts.action_urls, parts.wait_for_phone_event)
 
     # ------------------------------------------------------------------ calls and settings
 
@@ -497,6 +518,31 @@ class Desktop(QObject):
         self.settings_dialog.raise_()
         self.settings_dialog.activateWindow()
 
+    def open_first_run(self) -> FirstRunWizard:
+        """The first-run setup (also the tray's "Set up..."); opened once, raised afterwards."""
+        if self.first_run is None:
+            from ctidesk.gui.connection_tests import connection_testers
+            from ctidesk.gui.first_run import FirstRunWizard
+
+            self.first_run = FirstRunWizard(
+                self.bridge,
+                self.context.settings_path,
+                self.context.secrets,
+                testers=connection_testers(self.context, in_setup=True),
+                action_urls=self._parts.action_urls,
+                wait_for_phone_event=self._parts.wait_for_phone_event,
+                keyring_problem=self.context.keyring_problem,
+                redactor=self.context.redactor,
+            )
+            self.first_run.finished.connect(self._first_run_closed)
+        _raise(self.first_run)
+        return self.first_run
+
+    def _first_run_closed(self, _result: int) -> None:
+        if self.first_run is not None:
+            self.first_run.deleteLater()
+            self.first_run = None
+
     def _settings_closed(self, _result: int) -> None:
         if self.settings_dialog is not None:
             self.settings_dialog.deleteLater()
@@ -564,6 +610,8 @@ class Desktop(QObject):
         self.tray.offer_team(False)
         if self.journal_window is not None:
             self._plug_journal_remote(self.journal_window)
+        if self.first_run is not None:
+            self.first_run.set_network(None, None)
 
     def show_last_caller(self, quiet: bool = False) -> None:
         call = self.bridge.last_caller()
@@ -608,7 +656,11 @@ class Desktop(QObject):
         await _close_parts(self._parts)
         self.tray.hide()
         self.ringer.configure(RingtoneConfig(enabled=False))
-        for window in (self.dialer, self.settings_dialog, *self._confirmations):
+        if self.settings_dialog is not None:
+            self.settings_dialog.close_without_asking()
+        if self.first_run is not None:
+            self.first_run.close()
+        for window in (self.dialer, *self._confirmations):
             if window is not None:
                 window.close()
         records: tuple[QWidget | None, ...] = (

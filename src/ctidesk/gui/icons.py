@@ -161,8 +161,57 @@ class TrayIcons:
         return self._cache[look]
 
 
+def tooltip_text(status: DesktopStatus) -> str:
+    """The tray tooltip: two short lines at most, so it never spans the screen. The second
+    says the most pressing thing (setup, a problem, missed calls, NFON signed out); what a
+    problem is in detail (the systems' messages, the last error) is in the diagnostics report."""
+    translate = QCoreApplication.translate
+    names = {PHONE: translate("TrayStatus", "Phone"), ZAMMAD: "Zammad", NFON: "NFON"}
+    states = {system: status.state_of(system) for system in names}
+    signed_out = states[NFON] is not ReachState.DISABLED and status.nfon_signed_in is False
+    troubled = [
+        names[system]
+        for system, state in states.items()
+        if state in _PROBLEM_STATES and not (system == NFON and signed_out)
+    ]
+    nothing_set_up = states[PHONE] is ReachState.DISABLED and states[ZAMMAD] is ReachState.DISABLED
+    nothing_set_up = nothing_set_up and (states[NFON] is ReachState.DISABLED or signed_out)
+    if status.ringing:
+        first = translate("TrayStatus", "ctidesk: ringing (%1)").replace("%1", str(status.ringing))
+    elif status.on_call:
+        first = translate("TrayStatus", "ctidesk: on a call")
+    elif nothing_set_up:
+        first = translate("TrayStatus", "ctidesk: not set up yet")
+    elif troubled or status.last_error:
+        first = translate("TrayStatus", "ctidesk: needs attention")
+    elif ReachState.UNKNOWN in states.values():
+        first = translate("TrayStatus", "ctidesk: connecting…")
+    else:
+        first = translate("TrayStatus", "ctidesk: ready")
+    if status.dnd:
+        first += " · " + translate("TrayStatus", "do not disturb")
+    if nothing_set_up:
+        second = translate("TrayStatus", "Choose Set up... in the tray menu")
+    elif troubled:
+        second = translate("TrayStatus", "Problem with %1; details: Copy diagnostics").replace(
+            "%1", ", ".join(troubled)
+        )
+    elif status.last_error:
+        second = translate("TrayStatus", "A problem was reported; details: Copy diagnostics")
+    elif status.missed:
+        second = translate("TrayStatus", "Missed calls not seen yet: %1").replace(
+            "%1", str(status.missed)
+        )
+    elif signed_out:
+        second = translate("TrayStatus", "NFON: signed out")
+    else:
+        return first
+    return f"{first}\n{second}"
+
+
 def describe(status: DesktopStatus) -> str:
-    """The tooltip: one line per system, then calls and DND (in the language installed now)."""
+    """Every system's state with its detail, then calls and DND (in the language installed
+    now): the status of the window that stands in for a missing tray."""
     translate = QCoreApplication.translate
     lines = ["ctidesk"]
     names = {PHONE: translate("TrayStatus", "Phone"), ZAMMAD: "Zammad", NFON: "NFON"}

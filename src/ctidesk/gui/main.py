@@ -118,7 +118,7 @@ def _run_desktop(
     from ctidesk.app import build_core, open_context
     from ctidesk.config.secrets import MemorySecretStore
     from ctidesk.config.settings import SettingsError
-    from ctidesk.gui.desktop import Desktop
+    from ctidesk.gui.desktop import Desktop, needs_first_run
     from ctidesk.gui.i18n import Translations
 
     translations = Translations(app)
@@ -173,6 +173,8 @@ def _run_desktop(
         loop.close()
         return 0
     desktop.show()
+    if demo_root is None and needs_first_run(context):
+        desktop.open_first_run()
     _quit_on_signals(app, desktop)
     network = loop.create_task(
         _start_network(

@@ -2,13 +2,16 @@
 Save, secrets only ever written (the keyring keeps them; the dialog never shows them back).
 
 It is non-modal. "Test connection" runs on the loop through the bridge with the values as typed,
-so the agent can try before saving. When a saved language takes effect, the dialog builds its
-pages again from the saved settings, so it shows the new language at once too.
+so the agent can try before saving; a result disappears as soon as a field it tested changes.
+Closing with unsaved changes asks whether to save them. The sections are a list on the left
+(`SectionPages`), so all of them show at the default size. When a saved language takes effect,
+the dialog builds its pages again from the saved settings, so it shows the new language at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -31,20 +34,22 @@ from PySide6.QtWidgets import (
     QKeySequenceEdit,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from ctidesk.clients.grandstream.action_url import EVENT_FIELD_NAMES
 from ctidesk.config.desktop_integration import DesktopIntegrationError
 from ctidesk.config.logs import Redactor
 from ctidesk.config.secrets import SecretName, SecretStore, SecretStoreUnavailable
 from ctidesk.config.settings import PhoneModel, Settings, save_settings
 from ctidesk.core.ringtones import RingtoneError, scaled_wav
 from ctidesk.gui.bridge import DesktopBridge
+from ctidesk.gui.section_pages import SectionPages
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +62,13 @@ StartAtLogin = Callable[[bool], None]
 MAX_SOUND_BYTES = 20 * 1024 * 1024
 HOTKEY_KEYS = ("dial_selection", "answer", "hang_up", "focus_popup")
 _VALUE_ERROR = "Value error, "
+SECRET_SECTIONS = {
+    SecretName.PHONE_PASSCODE: "phone",
+    SecretName.ZAMMAD_CTI_URL: "zammad",
+    SecretName.ZAMMAD_API_TOKEN: "zammad",
+    SecretName.NFON_CTI_PASSWORD: "nfon",
+}
+"""The settings section whose "Test connection" a secret takes part in."""
 
 
 @dataclass
@@ -106,10 +118,13 @@ class SettingsDialog(QDialog):
         self._fields: list[_Field] = []
         self._secret_fields: dict[SecretName, _SecretField] = {}
         self.test_results: dict[str, QLabel] = {}
+        self._test_runs: dict[str, int] = {}
+        self._closing_unasked = False
+        self.unsaved_prompt: QMessageBox | None = None
         self._summary: Callable[[], str] = str
         self._rebuild_pending = False
         self._tests: set[asyncio.Task[Any]] = set()
-        self.tabs = QTabWidget()
+        self.tabs = SectionPages()
         self._tab_index: dict[str, int] = {}
         self._build()
         self.summary = QLabel()
@@ -142,7 +157,7 @@ class SettingsDialog(QDialog):
         self.save_button.setText(self.tr("&Save"))
         self.save_button.setAccessibleName(self.tr("Save settings"))
         self.close_button.setText(self.tr("Close"))
-        self.close_button.setAccessibleName(self.tr("Close without saving"))
+        self.close_button.setAccessibleName(self.tr("Close the settings"))
         self.summary.setText(self._summary())
 
     def _say(self, summary: Callable[[], str]) -> None:
@@ -212,6 +227,7 @@ class SettingsDialog(QDialog):
         column.addWidget(widget)
         column.addWidget(error)
         form.addRow(label, holder)
+        label_points_at(form, holder, widget)
         self._fields.append(_Field(section, key, widget, read, error))
         for signal_name in (
             "textEdited",
@@ -222,7 +238,7 @@ class SettingsDialog(QDialog):
         ):
             signal = getattr(widget, signal_name, None)
             if signal is not None:
-                signal.connect(lambda *_: self.validate())
+                signal.connect(lambda *_: self._edited(section))
 
     def _line(
         self, form: QFormLayout, label: str, section: str, key: str, help_text: str = ""
@@ -275,7 +291,9 @@ class SettingsDialog(QDialog):
         column.addWidget(forget)
         column.addWidget(error)
         form.addRow(label, holder)
-        edit.textEdited.connect(lambda *_: self.validate())
+        label_points_at(form, holder, edit)
+        edit.textEdited.connect(lambda *_: self._edited(SECRET_SECTIONS.get(name, "")))
+        forget.toggled.connect(lambda *_: self._edited(SECRET_SECTIONS.get(name, "")))
         self._secret_fields[name] = _SecretField(name, edit, forget, error, stored)
         return edit
 
@@ -612,6 +630,7 @@ class SettingsDialog(QDialog):
             )
             choose.clicked.connect(lambda _=False, edit=edit: self._choose_sound(edit))
             row = QWidget()
+            row.setFocusProxy(edit)
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)
             line.addWidget(edit, 1)
@@ -666,6 +685,18 @@ class SettingsDialog(QDialog):
     def validate(self) -> Settings | None:
         """Check every field and show the messages; returns the new settings when all are fine."""
         data = self.candidate()
+        problems = self._problems(data)
+        for field in self._fields:
+            message = problems.get((field.section, field.key), "")
+            field.error.setText(f"⚠ {message}" if message else "")
+            field.error.setVisible(bool(message))
+        secret_ok = self._check_secrets()
+        if problems or not secret_ok:
+            return None
+        return Settings.model_validate(data)
+
+    def _problems(self, data: dict[str, Any]) -> dict[tuple[str, str], str]:
+        """(section, key) -> what is wrong with that field, for every field that is wrong."""
         problems: dict[tuple[str, str], str] = {}
         for name in Settings.model_fields:
             section_model = Settings.model_fields[name].annotation
@@ -681,33 +712,19 @@ class SettingsDialog(QDialog):
                             message = self.tr("this URL cannot be used: %1").replace("%1", message)
                         problems.setdefault((name, str(error["loc"][0])), message)
         problems.update({k: v for k, v in self._extra_checks(data).items() if k not in problems})
-        for field in self._fields:
-            message = problems.get((field.section, field.key), "")
-            field.error.setText(f"⚠ {message}" if message else "")
-            field.error.setVisible(bool(message))
-        secret_ok = self._check_secrets()
-        if problems or not secret_ok:
-            return None
-        return Settings.model_validate(data)
+        return problems
 
     def _extra_checks(self, data: dict[str, Any]) -> dict[tuple[str, str], str]:
         problems: dict[tuple[str, str], str] = {}
-        address = data["phone"]["address"].strip()
-        for prefix in ("http://", "https://"):
-            if address.lower().startswith(prefix):
-                address = address[len(prefix) :]
-        address = address.rstrip("/")
-        if address and not _valid_host(address):
-            problems[("phone", "address")] = self.tr(
-                "enter a host name or address, optionally with :port"
-            )
-        if data["phone"]["enabled"] and not address:
+        address = data["phone"]["address"]
+        if host_problem(address):
+            problems[("phone", "address")] = host_problem(address)
+        if data["phone"]["enabled"] and not _bare_host(address):
             problems[("phone", "address")] = self.tr(
                 "enter the phone's address, or switch the phone off"
             )
-        url = data["zammad"]["url"]
-        if url and not _valid_http_url(url):
-            problems[("zammad", "url")] = self.tr("enter the full address, starting with https://")
+        if url_problem(data["zammad"]["url"]):
+            problems[("zammad", "url")] = url_problem(data["zammad"]["url"])
         customer = data["nfon"]["customer"]
         if customer and not (customer[:1].upper() == "K" and customer[1:].isdigit()):
             problems[("nfon", "customer")] = self._k_account()
@@ -851,21 +868,39 @@ class SettingsDialog(QDialog):
                 field.widget.setFocus()
                 return
 
+    def _edited(self, section: str) -> None:
+        """A field changed: check it, and drop the test result that no longer matches it."""
+        self.validate()
+        if section in self.test_results:
+            self._test_runs[section] = self._test_runs.get(section, 0) + 1
+            if section in self._testers:
+                self.test_results[section].setText("")
+
     def run_test(self, system: str) -> None:
         tester = self._testers.get(system)
         result = self.test_results[system]
         if tester is None:
             return
         data = self.candidate()
+        self.validate()
+        section_problem = any(section == system for section, _key in self._problems(data))
+        secret_problem = any(
+            field.error.text() and SECRET_SECTIONS.get(name) == system
+            for name, field in self._secret_fields.items()
+        )
         try:
             settings = Settings.model_validate(data)
         except ValidationError:
-            self.validate()
+            section_problem = True
+        if section_problem or secret_problem:
             result.setText(self.tr("Fix the marked fields first."))
             return
+        run = self._test_runs.get(system, 0) + 1
+        self._test_runs[system] = run
         result.setText(self.tr("Testing…"))
         test = self._bridge.submit(
-            self.tr("Testing %1").replace("%1", system), self._run_test(tester, settings, result)
+            self.tr("Testing %1").replace("%1", system),
+            self._run_test(tester, settings, system, run),
         )
         self._tests.add(test)
         test.add_done_callback(self._tests.discard)
@@ -876,14 +911,59 @@ class SettingsDialog(QDialog):
         for test in list(self._tests):
             test.cancel()
 
-    async def _run_test(self, tester: ConnectionTest, settings: Settings, result: QLabel) -> None:
+    async def _run_test(
+        self, tester: ConnectionTest, settings: Settings, system: str, run: int
+    ) -> None:
         try:
             message = await tester(settings, self.secret_values())
         except Exception as exc:
             log.info("connection test failed: %s", exc)
-            result.setText(f"✗ {exc}")
-            return
-        result.setText(f"✓ {message}")
+            outcome = f"✗ {exc}"
+        else:
+            outcome = f"✓ {message}"
+        if self._test_runs.get(system) == run and system in self.test_results:
+            self.test_results[system].setText(outcome)
+
+    # closing ----------------------------------------------------------------------------------
+
+    def has_unsaved_changes(self) -> bool:
+        if self.candidate() != self._original.model_dump(mode="json"):
+            return True
+        return any(f.edit.text() or f.forget.isChecked() for f in self._secret_fields.values())
+
+    def close_without_asking(self) -> None:
+        """Close and drop unsaved changes (ctidesk is quitting)."""
+        self._closing_unasked = True
+        self.close()
+
+    def reject(self) -> None:  # Qt API name: Escape, Close and the title bar's close end here
+        if self._may_close():
+            super().reject()
+
+    def _may_close(self) -> bool:
+        """Unsaved changes: Save, Discard or Cancel (Cancel keeps the dialog open)."""
+        if self._closing_unasked or not self.isVisible() or not self.has_unsaved_changes():
+            return True
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("ctidesk settings"),
+            self.tr("Save the changed settings before closing?"),
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.setAccessibleName(self.tr("Unsaved settings"))
+        self.unsaved_prompt = box
+        try:
+            answer = box.exec()
+        finally:
+            self.unsaved_prompt = None
+            box.deleteLater()
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
 
     def set_action_urls(self, action_urls: ActionUrls | None) -> None:
         """The listener came up (again, after a reconnect): show its URLs."""
@@ -908,6 +988,7 @@ class SettingsDialog(QDialog):
         for event, url in urls:
             edit = QLineEdit(url)
             edit.setReadOnly(True)
+            edit.setCursorPosition(0)
             edit.setAccessibleName(self.tr("Action URL for %1").replace("%1", event))
             copy = QPushButton(self.tr("Copy"))
             copy.setAccessibleName(self.tr("Copy the Action URL for %1").replace("%1", event))
@@ -917,7 +998,7 @@ class SettingsDialog(QDialog):
             line.setContentsMargins(0, 0, 0, 0)
             line.addWidget(edit, 1)
             line.addWidget(copy)
-            self.action_url_rows.addRow(event, row)
+            self.action_url_rows.addRow(EVENT_FIELD_NAMES.get(event, event), row)
 
     def _show_account(self) -> None:
         status = self._bridge.status
@@ -941,6 +1022,14 @@ class SettingsDialog(QDialog):
             self._bridge.sign_out()
         else:
             self._bridge.sign_in()
+
+
+def label_points_at(form: QFormLayout, holder: QWidget, field: QWidget) -> None:
+    """The row's label focuses the field itself with Alt and its letter (QFormLayout points it
+    at the holder, which takes no focus)."""
+    label = form.labelForField(holder)
+    if isinstance(label, QLabel):
+        label.setBuddy(field.focusProxy() or field)
 
 
 def _copy(text: str) -> None:
@@ -971,6 +1060,67 @@ def _valid_host(address: str) -> bool:
     except ValueError:
         return False
     return bool(parts.hostname) and (port is None or 0 < port < 65536)
+
+
+def _bare_host(address: str) -> str:
+    """The address without the scheme and trailing slash the settings accept and drop."""
+    address = address.strip()
+    for prefix in ("http://", "https://"):
+        if address.lower().startswith(prefix):
+            address = address[len(prefix) :]
+    return address.rstrip("/")
+
+
+def host_problem(address: str) -> str:
+    """What is wrong with a phone address as typed, as a sentence; empty when it can be used."""
+    address = _bare_host(address)
+    if not address:
+        return ""
+    if not _valid_host(address):
+        return QCoreApplication.translate(
+            "SettingsDialog", "enter a host name or address, optionally with :port"
+        )
+    return dotted_quad_problem(urlsplit("//" + address).hostname or "")
+
+
+def url_problem(url: str) -> str:
+    """What is wrong with a Zammad address as typed, as a sentence; empty when it can be used."""
+    if not url:
+        return ""
+    if not _valid_http_url(url):
+        return QCoreApplication.translate(
+            "SettingsDialog", "enter the full address, starting with https://"
+        )
+    return dotted_quad_problem(urlsplit(url).hostname or "")
+
+
+def dotted_quad_problem(host: str) -> str:
+    """A host of digits and dots is meant as an IPv4 address: four numbers from 0 to 255. Said
+    while typing, before any request (httpx would only say "Invalid IPv4 address")."""
+    parts = host.split(".")
+    if not host or not all(part.isdigit() for part in parts):
+        return ""
+    try:
+        ipaddress.IPv4Address(host)
+    except ValueError:
+        translate = QCoreApplication.translate
+        too_large = [part for part in parts if int(part) > 255]
+        if too_large and len(parts) == 4:
+            return (
+                translate(
+                    "SettingsDialog",
+                    "%1 is not a valid IPv4 address: %2 is larger than 255 (each of the four "
+                    "numbers must be 0 to 255)",
+                )
+                .replace("%1", host)
+                .replace("%2", too_large[0])
+            )
+        return translate(
+            "SettingsDialog",
+            "%1 is not a valid IPv4 address: it needs four numbers from 0 to 255, separated by "
+            "dots",
+        ).replace("%1", host)
+    return ""
 
 
 def _valid_http_url(url: str) -> bool:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from ctidesk.core.calls import Call
 from ctidesk.gui.bridge import DesktopBridge, DesktopStatus
-from ctidesk.gui.icons import TrayIcons, describe
+from ctidesk.gui.icons import TrayIcons, describe, tooltip_text
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,7 @@ class TrayActions:
     open_call_lists: Callable[[], object] | None = None
     open_team: Callable[[], object] | None = None
     open_missed_calls: Callable[[], object] | None = None
+    open_setup: Callable[[], object] | None = None
 
 
 def no_tray_reason() -> str:
@@ -162,6 +163,7 @@ class TrayController(QObject):
         self.missed_action.setObjectName("missedCallsAction")
         self.missed_action.setVisible(False)
         self.simulate_action: QAction | None = None
+        self.setup_action = self._optional_action(self._actions.open_setup)
         self.settings_action = QAction(menu)
         _on_trigger(self.settings_action, self._actions.open_settings)
         self.sign_action = QAction(menu)
@@ -188,6 +190,8 @@ class TrayController(QObject):
             for action, _opener in records:
                 menu.addAction(action)
         self._calls_end = menu.addSeparator()
+        if self._actions.open_setup is not None:
+            menu.addAction(self.setup_action)
         menu.addAction(self.settings_action)
         menu.addAction(self.sign_action)
         menu.addAction(self.diagnostics_action)
@@ -214,6 +218,7 @@ class TrayController(QObject):
         self.team_action.setText(self.tr("&Team"))
         if self.simulate_action is not None:
             self.simulate_action.setText(self.tr("Simulate &incoming call"))
+        self.setup_action.setText(self.tr("Set &up..."))
         self.settings_action.setText(self.tr("&Settings..."))
         self.diagnostics_action.setText(self.tr("Copy dia&gnostics"))
         self.quit_action.setText(self.tr("&Quit"))
@@ -251,15 +256,14 @@ class TrayController(QObject):
         return QRect()
 
     def tooltip(self) -> str:
-        return describe(self._bridge.status)
+        return tooltip_text(self._bridge.status)
 
     def show_status(self, status: DesktopStatus) -> None:
-        text = describe(status)
         if self.tray is not None:
             self.tray.setIcon(self._icons.icon_for(status))
-            self.tray.setToolTip(text)
+            self.tray.setToolTip(tooltip_text(status))
         if self.window is not None:
-            self.window.status.setText(text)
+            self.window.status.setText(describe(status))
             self.window.setWindowIcon(self._icons.icon_for(status))
         self.dnd_action.setChecked(status.dnd)
         self.dnd_action.setEnabled(self._bridge.has_phone)

@@ -46,4 +46,6 @@ def parts_from(network: Network) -> NetworkParts:
     if network.action_urls:
         urls = list(network.action_urls.items())
         parts.action_urls = lambda _settings, _secrets: urls
+    if network.action_url_listener is not None:
+        parts.wait_for_phone_event = network.action_url_listener.next_accepted
     return parts

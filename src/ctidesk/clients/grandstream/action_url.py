@@ -43,6 +43,19 @@ EVENT_CODES: dict[str, str] = {
     "open_dnd": "dndon",
     "close_dnd": "dndoff",
 }
+# The field of each event on the phone's web page (Settings > Outbound Notification > Action URL).
+EVENT_FIELD_NAMES: dict[str, str] = {
+    "incoming_call": "Incoming Call",
+    "outgoing_call": "Outgoing Call",
+    "established_call": "Established Call",
+    "terminated_call": "Terminated Call",
+    "missed_call": "Missed Call",
+    "rejected_call": "Rejected Call (WP8xx only)",
+    "hold_call": "Hold Call",
+    "unhold_call": "UnHold Call",
+    "open_dnd": "Open DND",
+    "close_dnd": "Close DND",
+}
 # P-values of those events in the phone's configuration (contract 5.1), for writing them.
 EVENT_PVALUES: dict[str, str] = {
     "incoming_call": "8310",
@@ -71,6 +84,10 @@ _CALL_KINDS: dict[str, tuple[EventKind, Direction, EndCause | None]] = {
     "unhold": (EventKind.RESUMED, Direction.UNKNOWN, None),
 }
 _DND_CODES = {"dndon": True, "dndoff": False}
+
+
+class ListenerStopped(Exception):
+    """The listener stopped while someone waited for the phone's next request."""
 
 
 @dataclass(frozen=True)
@@ -274,11 +291,22 @@ class ActionUrlListener:
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
         self._handlers: set[asyncio.Task[Any]] = set()
+        self._waiters: set[asyncio.Future[str]] = set()
         self.rejected = 0
         self.accepted = 0
 
     def action_urls(self, public_host: str, port: int) -> dict[str, str]:
         return build_action_urls(public_host, port, self._token)
+
+    async def next_accepted(self) -> str:
+        """The event name of the next request that passes every check (the configured phone,
+        the token, the MAC): proof that the phone really sends the Action URLs."""
+        waiter: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._waiters.add(waiter)
+        try:
+            return await waiter
+        finally:
+            self._waiters.discard(waiter)
 
     async def start(self, host: str, port: int) -> tuple[str, int]:
         """Listen; returns the bound address (port 0 picks a free port)."""
@@ -294,6 +322,9 @@ class ActionUrlListener:
         """Stop listening and close every open connection, including one accepted just now
         whose handler has not run yet (a closed server leaves those open)."""
         server, self._server = self._server, None
+        for waiter in list(self._waiters):
+            if not waiter.done():
+                waiter.set_exception(ListenerStopped("the Action URL listener stopped"))
         if server is None:
             return
         server.close()
@@ -355,6 +386,7 @@ class ActionUrlListener:
             writer.write(_RESPONSES[status])
             if hit is not None:
                 self._deliver(hit)
+                self._wake_waiters(hit)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(READ_SECONDS):
                     await writer.drain()
@@ -391,6 +423,12 @@ class ActionUrlListener:
             return 403, None
         self.accepted += 1
         return 200, hit
+
+    def _wake_waiters(self, hit: ActionHit) -> None:
+        event = next((name for name, code in EVENT_CODES.items() if code == hit.code), hit.code)
+        for waiter in list(self._waiters):
+            if not waiter.done():
+                waiter.set_result(event)
 
     def _deliver(self, hit: ActionHit) -> None:
         dnd = hit_to_dnd(hit)
