@@ -274,14 +274,36 @@ class DesktopDriver:
 
     def assert_healthy(self, since: Mark) -> None:
         """What "pass" means for every journey: alive, nothing logged as an error or a traceback
-        (the crash handler logs every unhandled error with one), memory within bounds."""
-        assert self.process.poll() is None, (
-            f"ctidesk {self.liveness()}; its output ends with:\n{self.tail()}"
-        )
+        (the crash handler logs every unhandled error with one), memory within bounds. On a
+        failure the log file is kept beside the screenshots, and the first error is quoted."""
         problems = self.problems_since(since)
-        assert not problems, "ctidesk logged problems:\n" + "\n".join(problems[:40])
+        alive = self.process.poll() is None
+        if not alive or problems:
+            kept = self.keep_log()
+            raise AssertionError(
+                f"ctidesk {self.liveness()}; {len(problems)} problem lines in its output and "
+                f"log (kept: {kept}); the first error:\n{self.first_error(since)}\n"
+                f"its output ends with:\n{self.tail(15)}"
+            )
         rss = self.rss_mb()
         assert rss < RSS_LIMIT_MB, f"ctidesk uses {rss:.0f} MB (limit {RSS_LIMIT_MB:.0f} MB)"
+
+    def first_error(self, since: Mark, lines: int = 40) -> str:
+        """The first ERROR (or traceback) since ``since`` and what follows it."""
+        output = [line.rstrip("\n") for line in self.lines[since.output :]]
+        for index, line in enumerate(output):
+            if PROBLEM.search(line):
+                return "\n".join(output[index : index + lines])
+        return "(none in its output)"
+
+    def keep_log(self) -> Path | None:
+        """A copy of the log file in the shots folder (the demo's folder goes with the test)."""
+        log_file = self.log_file()
+        if log_file is None:
+            return None
+        kept = self.shots / "ctidesk.log"
+        kept.write_bytes(log_file.read_bytes())
+        return kept
 
     # ------------------------------------------------------------------ X: input and windows
 
@@ -465,7 +487,6 @@ class DesktopDriver:
             timeout=30,
             check=True,
         ).stdout
-        shot.unlink()
         dark = [row for row in range(1, len(column) - 1) if column[row] < 0xD0]
         runs: list[list[int]] = []
         for row in dark:
@@ -473,7 +494,8 @@ class DesktopDriver:
                 runs[-1].append(row)
             else:
                 runs.append([row])
-        assert len(runs) >= 4, f"no button rows found on the card {box}"
+        assert len(runs) >= 4, f"no button rows found on the card {box} (screen: {shot})"
+        shot.unlink()
         call_top, call_bottom = runs[-4][0], runs[-3][-1]
         inner = box.width - 2 * 12
         width = (inner - 3 * 4) / 4

@@ -83,9 +83,14 @@ class Monkey:
             actions[index]()
         except AssertionError as exc:
             if self.desktop.process.poll() is not None:
-                raise
+                raise AssertionError(
+                    f"ctidesk {self.desktop.liveness()} during {names[index]!r} (after "
+                    f"{len(self.done)} actions: {', '.join(self.done[-HEALTH_EVERY:])}); its "
+                    f"output ends with:\n{self.desktop.tail()}"
+                ) from exc
             self.stumbles.append(f"{names[index]}: {str(exc).splitlines()[0]}")
-            self.desktop.key("Escape")
+            if self.desktop.popup_windows():  # a menu left open (Escape elsewhere could close
+                self.desktop.key("Escape")  # Settings: finding 1)
         self.done.append(names[index])
         return str(names[index])
 
@@ -147,7 +152,9 @@ class Monkey:
         self.desktop.key("Return")
 
     def press_keys(self) -> None:
-        windows = self.open_windows() + self.desktop.windows(f"^{SETTINGS_TITLE}$")
+        windows = self.open_windows()
+        if "close Settings" not in AWAITING_FIXES:  # Escape there closes it
+            windows += self.desktop.windows(f"^{SETTINGS_TITLE}$")
         if windows:
             keys = self.rng.choice((["Tab"], ["Tab", "Tab", "space"], ["Escape"], ["ctrl+Tab"]))
             self.desktop.key(*keys, window=self.rng.choice(windows))
