@@ -327,8 +327,9 @@ class DesktopDriver:
         time.sleep(0.15)
 
     def focus(self, window: int) -> None:
-        """Without a window manager the keyboard goes where X's input focus is: set it."""
-        self.x("xdotool", "windowfocus", str(window))
+        """Raise the window and give it the keyboard, as a window manager does when it is
+        clicked (the test display has none: without this, windows opened later cover it)."""
+        self.x("xdotool", "windowraise", str(window), "windowfocus", str(window))
         time.sleep(0.1)
 
     def click(self, x: int, y: int, button: int = 1) -> None:
@@ -342,6 +343,17 @@ class DesktopDriver:
         """A click at a point of a window (its widgets' places are fixed by its layout)."""
         box = self.geometry(window)
         self.click(box.x + dx, box.y + dy, button)
+
+    def open_list(self, window: int, dx: int, dy: int) -> int:
+        """Click a drop-down list (a combo box) at a point of a window; its open list. Keys
+        meant for the list are only sent once it is open (Return elsewhere could press a
+        dialog's Close button)."""
+        self.focus(window)
+        before = self.popup_windows()
+        self.click_in(window, dx, dy)
+        return self.wait(
+            lambda: next(iter(self.popup_windows() - before), None), 5, "the drop-down list"
+        )
 
     def windows(self, title: str) -> list[int]:
         """Visible windows whose title matches the regular expression ``title``."""
@@ -469,6 +481,7 @@ class DesktopDriver:
         rows of buttons at its bottom, four equal buttons to a row); the rows' height is read
         from the screen: the button borders (darker than the card, also when disabled) in a
         column left of the first button's text."""
+        self.x("xdotool", "windowraise", str(card))  # a window manager keeps it on top
         box = self.geometry(card)
         shot = self.screenshot(f"card-{name}", keep=False)
         column = subprocess.run(

@@ -132,7 +132,7 @@ class Monkey:
         dialog = windows[0] if windows else self.desktop.open_from_menu(Menu.SETTINGS)
         self.desktop.key("alt+o", window=dialog)
         place = SETTINGS_LISTS[self.rng.choice(sorted(SETTINGS_LISTS))]
-        self.desktop.click_in(dialog, *place)
+        self.desktop.open_list(dialog, *place)
         self.desktop.key(self.rng.choice(("Home", "End")), self.rng.choice(("Up", "Down")))
         self.desktop.key("Return")
         self.desktop.key("alt+s", window=dialog)

@@ -212,7 +212,7 @@ def edit_close_the_popup(desktop: DesktopDriver, dialog: int) -> None:
     """On the Pop-up page, "Close the pop-up" becomes "when the call is picked up elsewhere or
     ends": its list opened with a click, the entry above the last one chosen by keys."""
     desktop.key("alt+o", window=dialog)  # the "Pop-up" page
-    desktop.click_in(dialog, *SETTINGS_CLOSE_THE_POPUP)
+    desktop.open_list(dialog, *SETTINGS_CLOSE_THE_POPUP)
     desktop.key("End", "Up", "Return")
 
 
