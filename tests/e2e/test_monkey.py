@@ -207,11 +207,20 @@ def _healthy(desktop: DesktopDriver, since: Mark, monkey: Monkey) -> None:
         ) from exc
 
 
+SHORT_RUN = float(os.environ.get(MINUTES_ENV) or SHORT_MINUTES)
+LONG_RUN = float(os.environ.get(MINUTES_ENV) or LONG_MINUTES)
+SPARE_SECONDS = 300
+"""Start, stop and the last action on top of the run (the suite's 600 s timeout is too short
+for a longer run)."""
+
+
 @pytest.mark.slow
+@pytest.mark.timeout(int(SHORT_RUN * 60) + SPARE_SECONDS)
 def test_monkey(x_display: dict[str, str], tmp_path: Path) -> None:
-    monkey_run(x_display, tmp_path, float(os.environ.get(MINUTES_ENV) or SHORT_MINUTES))
+    monkey_run(x_display, tmp_path, SHORT_RUN)
 
 
 @pytest.mark.monkey_long
+@pytest.mark.timeout(int(LONG_RUN * 60) + SPARE_SECONDS)
 def test_monkey_long(x_display: dict[str, str], tmp_path: Path) -> None:
-    monkey_run(x_display, tmp_path, float(os.environ.get(MINUTES_ENV) or LONG_MINUTES))
+    monkey_run(x_display, tmp_path, LONG_RUN)
