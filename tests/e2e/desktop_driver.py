@@ -483,6 +483,10 @@ class DesktopDriver:
         column left of the first button's text."""
         self.x("xdotool", "windowraise", str(card))  # a window manager keeps it on top
         box = self.geometry(card)
+        width, height = (int(v) for v in self.x("xdotool", "getdisplaygeometry").split())
+        assert box.y >= 0 and box.y + box.height <= height and box.x + box.width <= width, (
+            f"the card {box} is not all on the screen ({width}x{height})"
+        )
         shot = self.screenshot(f"card-{name}", keep=False)
         column = subprocess.run(
             [
@@ -510,6 +514,10 @@ class DesktopDriver:
         assert len(runs) >= 4, f"no button rows found on the card {box} (screen: {shot})"
         shot.unlink()
         call_top, call_bottom = runs[-4][0], runs[-3][-1]
+        zammad_height = runs[-1][-1] - runs[-2][0]
+        assert abs((call_bottom - call_top) - zammad_height) <= 2, (
+            f"the card's button rows are not where they should be (screen: {shot})"
+        )
         inner = box.width - 2 * 12
         width = (inner - 3 * 4) / 4
         index = POPUP_BUTTONS.index(name)
