@@ -525,7 +525,12 @@ class DesktopDriver:
         return x, box.y + (call_top + call_bottom) // 2
 
     def click_popup_button(self, card: int, name: str) -> None:
-        self.click(*self.popup_button(card, name))
+        """Click it, unless the card moved meanwhile (the stack rearranges as calls end): a
+        click meant for "End" would land on the card below, on "Create ticket"."""
+        before = self.geometry(card)
+        x, y = self.popup_button(card, name)
+        assert self.geometry(card) == before, f"the card moved while aiming at {name!r}"
+        self.click(x, y)
 
     # ------------------------------------------------------------------ the phone (simulator)
 
