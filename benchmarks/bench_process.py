@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,6 +32,10 @@ BASELINE = ROOT / "benchmarks" / "baseline_tray.py"
 STACK = ROOT / "benchmarks" / "baseline_stack.py"
 STARTS = 5
 SETTLE_SECONDS = 5.0
+TOOL_SECONDS = 30.0
+"""Every X tool call (xdotool, xwininfo, import) ends within this, or counts as no answer: a
+benchmark must never wait for good (`xwininfo` without a window waits for a mouse click)."""
+READY_SECONDS = 60.0
 TRAYER = (
     "trayer",
     *("--edge", "top", "--align", "right", "--widthtype", "pixel", "--width", "200"),
@@ -52,6 +58,9 @@ def x_display() -> Iterator[dict[str, str]]:
     )
     os.close(write_fd)
     with os.fdopen(read_fd) as reader:
+        if not select.select([reader], [], [], READY_SECONDS)[0]:
+            _stop(xvfb)
+            raise SystemExit(f"Xvfb did not start within {READY_SECONDS:.0f} s")
         number = reader.readline().strip()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CTIDESK_")}
     env |= {"DISPLAY": f":{number}", "QT_QPA_PLATFORM": "xcb"}
@@ -70,55 +79,52 @@ def x_display() -> Iterator[dict[str, str]]:
         yield env
     finally:
         for process in (trayer, xvfb):
-            process.terminate()
-            process.wait(5)
+            _stop(process)
+
+
+def _tool(command: list[str], env: dict[str, str]) -> str:
+    """An X tool's output; empty when it fails or does not answer within TOOL_SECONDS."""
+    try:
+        return subprocess.run(
+            command, env=env, capture_output=True, text=True, check=False, timeout=TOOL_SECONDS
+        ).stdout
+    except subprocess.TimeoutExpired:
+        return ""
 
 
 def _windows(env: dict[str, str], *query: str) -> set[int]:
-    found = subprocess.run(
-        ["xdotool", "search", *query], env=env, capture_output=True, text=True, check=False
-    )
-    return {int(w) for w in found.stdout.split()}
+    return {int(w) for w in _tool(["xdotool", "search", *query], env).split()}
 
 
 def _painted(window: int, env: dict[str, str]) -> bool:
     """Whether ``window`` shows more than one colour (an unpainted icon is the tray's grey)."""
-    spread = subprocess.run(
-        ["import", "-window", str(window), "-format", "%[fx:standard_deviation]", "info:"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
+    command = ["import", "-window", str(window), "-format", "%[fx:standard_deviation]", "info:"]
     try:
-        return float(spread or 0) > 0.01
+        return float(_tool(command, env) or 0) > 0.01
     except ValueError:
         return False
+
+
+def parent_window(window: int, env: dict[str, str]) -> int | None:
+    """The parent of ``window``; None at the top (its parent is the root) or when unknown.
+
+    The walk must stop before the root: asked about the root, xwininfo names the parent
+    "0x0 (none)", and ``xwininfo -id 0`` waits for a mouse click to pick a window."""
+    tree = _tool(["xwininfo", "-children", "-id", str(window)], env)
+    parent = re.search(r"Parent window id: (0x[0-9a-f]+)( \(the root window\))?", tree)
+    if parent is None or parent.group(2) or int(parent.group(1), 16) == 0:
+        return None
+    return int(parent.group(1), 16)
 
 
 def _embedded(pid: int, env: dict[str, str], tray: set[int]) -> int | None:
     """The window of ``pid`` that the tray host has reparented, if there is one yet."""
     for window in _windows(env, "--pid", str(pid)):
-        tree = subprocess.run(
-            ["xwininfo", "-children", "-id", str(window)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout
-        parent = re.search(r"Parent window id: (0x[0-9a-f]+)", tree)
-        while parent:
-            ancestor = int(parent.group(1), 16)
+        ancestor = parent_window(window, env)
+        while ancestor is not None:
             if ancestor in tray:
                 return window
-            tree = subprocess.run(
-                ["xwininfo", "-children", "-id", str(ancestor)],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            ).stdout
-            parent = re.search(r"Parent window id: (0x[0-9a-f]+)", tree)
+            ancestor = parent_window(ancestor, env)
     return None
 
 
@@ -141,7 +147,7 @@ def _start(command: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[by
     raise SystemExit(f"{command} showed no tray icon within 30 s")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def _stop(process: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
     process.terminate()
     try:
         process.wait(20)
@@ -247,13 +253,22 @@ def _sim(env: dict[str, str]) -> tuple[subprocess.Popen[str], dict[str, str]]:
         text=True,
     )
     addresses: dict[str, str] = {}
-    assert process.stdout is not None
-    for line in process.stdout:
-        name, _, value = line.strip().partition(": ")
-        if value:
-            addresses[name] = value
-        if "nfon CTI" in addresses:
-            break
+    done = threading.Event()
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            name, _, value = line.strip().partition(": ")
+            if value:
+                addresses[name] = value
+            if "nfon CTI" in addresses:
+                break
+        done.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    if not done.wait(READY_SECONDS) or "nfon CTI" not in addresses:
+        _stop_sim(process)
+        raise SystemExit(f"ctidesk sim printed no addresses within {READY_SECONDS:.0f} s")
     return process, addresses
 
 
@@ -320,7 +335,6 @@ def bench_idle_cpu(seconds: float = 60.0) -> list[Figure]:
 
 
 def _stop_sim(sim: subprocess.Popen[str]) -> None:
-    sim.terminate()
-    sim.wait(10)
+    _stop(sim)
     if sim.stdout is not None:
         sim.stdout.close()

@@ -11,6 +11,32 @@ from pathlib import Path
 
 import pytest
 
+TOOL_PACKAGES = {
+    "import": "imagemagick",
+    "convert": "imagemagick",
+    "xdotool": "xdotool",
+    "trayer": "trayer",
+    "Xvfb": "xvfb",
+    "xsel": "xsel",
+    "xwininfo": "x11-utils",
+}
+"""The Debian package that brings each X tool the end-to-end tests run (`.ci/run` installs them)."""
+
+
+def missing_tool_message(tool: str) -> str:
+    """What to install for a tool the test needs, as one command to copy."""
+    package = TOOL_PACKAGES.get(tool, tool)
+    return f"{tool} is not installed: sudo apt-get install {package}"
+
+
+def require_tool(tool: str) -> str:
+    """The tool's path; fails the test with the `apt-get install` line when it is missing
+    (instead of a bare ``FileNotFoundError: 'import'`` deep inside the test)."""
+    path = shutil.which(tool)
+    if path is None:
+        pytest.fail(missing_tool_message(tool), pytrace=False)
+    return path
+
 
 def _wait_for(predicate: object, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
@@ -25,8 +51,7 @@ def _wait_for(predicate: object, timeout: float, what: str) -> None:
 def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Start Xvfb plus trayer; yield the environment a program needs to use them."""
     for tool in ("Xvfb", "trayer", "xdotool"):
-        if shutil.which(tool) is None:
-            pytest.fail(f"{tool} is not installed; .ci/run installs it with apt-get")
+        require_tool(tool)
     read_fd, write_fd = os.pipe()
     xvfb = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
@@ -83,5 +108,6 @@ def x_display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
 
 def screenshot(env: dict[str, str], path: Path) -> Path:
     """Grab the whole screen (imagemagick's `import`)."""
+    require_tool("import")
     subprocess.run(["import", "-window", "root", str(path)], env=env, check=True, timeout=30)
     return path

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -28,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import require_tool, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.gui]
 
@@ -175,6 +174,7 @@ def test_the_first_demo_call_shows_the_popup_on_screen(demo: RunningDemo, tmp_pa
     time.sleep(CARD_FILLS_SECONDS)
     shot = screenshot(demo.env, tmp_path / "screen.png")
     crop = f"{box['WIDTH']}x{box['HEIGHT']}+{box['X']}+{box['Y']}"
+    require_tool("convert")
     mean = subprocess.run(
         ["convert", str(shot), "-crop", crop, "-format", "%[fx:mean]", "info:"],
         capture_output=True,
@@ -221,8 +221,7 @@ def test_dial_and_a_tel_link_reach_the_running_ctidesk(demo: RunningDemo) -> Non
 
 
 def test_the_hotkey_dials_the_selected_text(demo: RunningDemo) -> None:
-    if shutil.which("xsel") is None:
-        pytest.fail("xsel is not installed; .ci/run installs it with apt-get")
+    require_tool("xsel")
     demo.hang_up_everything()
     _wait(
         lambda: any("global hotkey Meta+Shift+D registered" in line for line in demo.lines),

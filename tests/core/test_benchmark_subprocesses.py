@@ -1,0 +1,47 @@
+"""Benchmarks never wait for good (issue 14): every subprocess call in benchmarks/ has a timeout.
+
+The idle-CPU benchmark once hung for good on ``xwininfo -id 0`` (it waits for a mouse click);
+a timeout on each call turns such a wait into a figure that says what went wrong."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).parents[2] / "benchmarks"
+BLOCKING_CALLS = {"run", "call", "check_call", "check_output"}
+"""subprocess functions that wait for the program to end."""
+WAITS = {"wait", "communicate"}
+"""Popen methods that wait for the program to end."""
+
+
+def _calls_without_timeout(source: str) -> list[int]:
+    lines = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        owner = node.func.value
+        keywords = {keyword.arg for keyword in node.keywords}
+        if (
+            node.func.attr in BLOCKING_CALLS
+            and isinstance(owner, ast.Name)
+            and owner.id == "subprocess"
+            and "timeout" not in keywords
+        ) or (node.func.attr in WAITS and not node.args and "timeout" not in keywords):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_every_subprocess_call_in_the_benchmarks_has_a_timeout() -> None:
+    missing = {
+        path.name: lines
+        for path in sorted(BENCHMARKS.glob("*.py"))
+        if (lines := _calls_without_timeout(path.read_text(encoding="utf-8")))
+    }
+    assert not missing, f"subprocess calls without a timeout (file: lines): {missing}"
+
+
+def test_the_check_finds_a_call_without_a_timeout() -> None:
+    source = "import subprocess\nsubprocess.run(['xwininfo'])\nprocess.wait()\n"
+    assert _calls_without_timeout(source) == [2, 3]
+    assert _calls_without_timeout("subprocess.run(['x'], timeout=5)\np.wait(5)\n") == []
