@@ -315,10 +315,12 @@ class TrayController(QObject):
         self.missed_message_call = None if call.remote.is_anonymous else call
 
     def _message_clicked(self) -> None:
-        """A click on the tray's message: for a missed call not called back yet, call back."""
+        """A click on the tray's missed-call message shows the missed calls; it never dials.
+        Qt's own balloon covers part of the tray icon, so a click meant for the icon can land
+        on it: dialling from there called customers back that nobody meant to call."""
         call, self.missed_message_call = self.missed_message_call, None
-        if call is not None and any(c.id == call.id for c in self._bridge.unseen_missed()):
-            self._bridge.call_back(call)
+        if call is not None and self._actions.open_missed_calls is not None:
+            self._actions.open_missed_calls()
 
     def notify(self, title: str, message: str, *, warning: bool = False) -> None:
         """A balloon from the tray, or the status line of the fallback window."""
