@@ -1758,6 +1758,10 @@ Trotzdem wählen?</translation>
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>&amp;Discard</source>
+        <translation>&amp;Verwerfen</translation>
+    </message>
+    <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="134"/>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="135"/>
         <source>ctidesk settings</source>

@@ -67,7 +67,9 @@ class Menu:
     JOURNAL = "Call &journal"
     CALL_LISTS = "&Call lists"
     TEAM = "&Team"
+    MISSED = "&Missed calls"
     SIMULATE = "Simulate &incoming call"
+    SETUP = "Set &up..."
     SETTINGS = "&Settings..."
     SIGN_OUT = "Sign &out of NFON"
     SIGN_IN = "Sign &in to NFON"
@@ -80,7 +82,9 @@ class Menu:
         JOURNAL,
         CALL_LISTS,
         TEAM,
+        MISSED,
         SIMULATE,
+        SETUP,
         SETTINGS,
         SIGN_OUT,
         SIGN_IN,
@@ -116,6 +120,12 @@ class Box:
     @property
     def centre(self) -> tuple[int, int]:
         return self.x + self.width // 2, self.y + self.height // 2
+
+    @property
+    def top_centre(self) -> tuple[int, int]:
+        """Where the tray icon is clicked: near its top, above the tray's message balloon,
+        whose arrow points at the icon's centre and would take the click."""
+        return self.x + self.width // 2, self.y + 3
 
 
 @dataclass(frozen=True)
@@ -428,13 +438,15 @@ class DesktopDriver:
     def _right_click_icon(self, timeout: float) -> int | None:
         icon = self.wait(self.tray_icon, 10, "the tray icon")
         before = self.popup_windows()
-        x, y = icon.centre
+        x, y = icon.top_centre
         self.x("xdotool", "mousemove", str(x), str(y), "sleep", "0.05", "click", "3")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            opened = self.popup_windows() - before
+            # The menu, not a message balloon that a missed call may show meanwhile (both are
+            # override-redirect windows; the menu is the tall one).
+            opened = [w for w in self.popup_windows() - before if self.geometry(w).height > 120]
             if opened:
-                return opened.pop()
+                return opened[0]
             time.sleep(0.1)
         return None
 
@@ -458,7 +470,7 @@ class DesktopDriver:
     def click_tray_icon(self) -> None:
         """A left click on the icon (it shows the last caller)."""
         icon = self.wait(self.tray_icon, 10, "the tray icon")
-        self.click(*icon.centre)
+        self.click(*icon.top_centre)
 
     def open_from_menu(self, entry: str) -> int:
         """Pick an entry that opens a window; the window."""

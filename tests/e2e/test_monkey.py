@@ -39,13 +39,8 @@ that does not appear) means the desktop stopped answering, even if it did not lo
 
 RECORDS = (Menu.JOURNAL, Menu.CALL_LISTS, Menu.TEAM)
 SETTINGS_TITLE = WINDOW_TITLES[Menu.SETTINGS]
-SETTINGS_LISTS = {"close the pop-up": (400, 98), "position": (400, 126)}
-"""The Pop-up page's two lists, where they are in the Settings window."""
-AWAITING_FIXES = {
-    "close Settings": "finding 1 (fixed on branch crash): a status change after it crashes",
-    "Dial... from the menu": "finding 2 (fixed on branch crash): TypeError",
-}
-"""Actions the monkey leaves out until their fix is merged; then delete the entry."""
+SETTINGS_LISTS = ("alt+c", "alt+p")
+"""The Pop-up page's two lists ("Close the pop-up", "Position"), reached by their labels' keys."""
 
 
 @dataclass
@@ -74,7 +69,7 @@ class Monkey:
             (2, "press keys in a window", self.press_keys),
             (1, "open a menu and leave it", self.open_and_leave_menu),
         ]
-        return [entry for entry in table if entry[1] not in AWAITING_FIXES]
+        return table
 
     def step(self) -> str:
         weights, names, actions = zip(*self.actions(), strict=True)
@@ -131,10 +126,8 @@ class Monkey:
         windows = self.desktop.windows(f"^{SETTINGS_TITLE}$")
         dialog = windows[0] if windows else self.desktop.open_from_menu(Menu.SETTINGS)
         self.desktop.key("alt+o", window=dialog)
-        place = SETTINGS_LISTS[self.rng.choice(sorted(SETTINGS_LISTS))]
-        self.desktop.open_list(dialog, *place)
+        self.desktop.key(self.rng.choice(SETTINGS_LISTS), window=dialog)
         self.desktop.key(self.rng.choice(("Home", "End")), self.rng.choice(("Up", "Down")))
-        self.desktop.key("Return")
         self.desktop.key("alt+s", window=dialog)
 
     def close_settings(self) -> None:
@@ -152,9 +145,7 @@ class Monkey:
         self.desktop.key("Return")
 
     def press_keys(self) -> None:
-        windows = self.open_windows()
-        if "close Settings" not in AWAITING_FIXES:  # Escape there closes it
-            windows += self.desktop.windows(f"^{SETTINGS_TITLE}$")
+        windows = self.open_windows() + self.desktop.windows(f"^{SETTINGS_TITLE}$")
         if windows:
             keys = self.rng.choice((["Tab"], ["Tab", "Tab", "space"], ["Escape"], ["ctrl+Tab"]))
             self.desktop.key(*keys, window=self.rng.choice(windows))

@@ -955,6 +955,11 @@ class SettingsDialog(QDialog):
         )
         box.setDefaultButton(QMessageBox.StandardButton.Save)
         box.setAccessibleName(self.tr("Unsaved settings"))
+        for button, text in (
+            (QMessageBox.StandardButton.Save, self.tr("&Save")),
+            (QMessageBox.StandardButton.Discard, self.tr("&Discard")),
+        ):  # Qt's own texts have no key to press on Linux
+            box.button(button).setText(text)
         self.unsaved_prompt = box
         try:
             answer = box.exec()
