@@ -174,3 +174,18 @@ async def test_history_stream_runs_on_through_rotations(sim: NfonSimulator, tmp_
     assert StreamStatus.STOPPED not in statuses
     assert set(added) <= set(received)
     assert tokens.refresh_count >= 3 and sim.refused_refreshes == []
+
+
+async def test_a_token_that_cannot_be_saved_is_used_from_memory_with_a_sentence(
+    sim: NfonSimulator,
+) -> None:
+    """No file and no keyring (an old-style store): the process keeps working on the rotated
+    token in memory, and the problem is one sentence instead of an unhandled exception."""
+    seed = sim.issue_session()
+    store = LayeredSecretStore(EnvSecretStore({ENV: seed}), None)
+    async with httpx.AsyncClient() as http:
+        tokens = TokenManager(NfonSettings(issuer=sim.issuer), http, store)
+        for _ in range(3):
+            await tokens.replace_rejected(await tokens.access_token())
+        assert tokens.save_problem and "run `ctidesk login` again" in tokens.save_problem
+        assert sim.refused_refreshes == []

@@ -633,7 +633,9 @@ class TokenManager:
         try:
             self._secrets.set(SecretName.NFON_REFRESH_TOKEN, rotated)
         except SecretStoreUnavailable as exc:
-            self._unsaved = (used, rotated)
+            unsaved = self._unsaved
+            stored = unsaved[0] if unsaved is not None and unsaved[1] == used else used
+            self._unsaved = (stored, rotated)
             self.save_problem = (
                 f"NFON renewed the sign-in, but ctidesk could not save the new token ({exc}); "
                 "it works until ctidesk stops, then run `ctidesk login` again"
