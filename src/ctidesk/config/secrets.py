@@ -202,7 +202,10 @@ class RotatedTokenFile:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None, None
-        except (OSError, ValueError) as exc:
+        except ValueError:
+            log.warning("%s is damaged; ignoring it (the environment variable counts)", self.path)
+            return None, None
+        except OSError as exc:
             raise SecretStoreUnavailable(
                 f"cannot read {self.path} ({exc}); delete it and set "
                 f"{SecretName.NFON_REFRESH_TOKEN.env_var} again"
