@@ -17,9 +17,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ctidesk.app import Context
 from ctidesk.clients.nfon.history import CallHistoryClient
 from ctidesk.clients.nfon.oauth import TokenManager
 from ctidesk.clients.nfon.stream import HistoryStream, StreamStatus
+from ctidesk.config.logs import Redactor
+from ctidesk.config.paths import AppPaths
 from ctidesk.config.secrets import (
     EnvSecretStore,
     LayeredSecretStore,
@@ -27,7 +30,9 @@ from ctidesk.config.secrets import (
     RotatedTokenFile,
     SecretName,
 )
-from ctidesk.config.settings import NfonSettings
+from ctidesk.config.settings import NfonSettings, Settings
+from ctidesk.doctor import Status
+from ctidesk.doctor_checks import check_nfon
 from ctidesk.sim.nfon import NfonSimulator
 from tests.clients.test_nfon_cli import _cli
 
@@ -189,3 +194,17 @@ async def test_a_token_that_cannot_be_saved_is_used_from_memory_with_a_sentence(
             await tokens.replace_rejected(await tokens.access_token())
         assert tokens.save_problem and "run `ctidesk login` again" in tokens.save_problem
         assert sim.refused_refreshes == []
+
+
+async def test_doctor_reports_a_token_that_could_not_be_saved(
+    sim: NfonSimulator, tmp_path: Path
+) -> None:
+    """The doctor shows the sentence (it said "check failed: ..." with the store's exception)."""
+    settings = Settings()
+    settings.nfon.issuer = sim.issuer
+    store = LayeredSecretStore(EnvSecretStore({ENV: sim.issue_session()}), None)
+    paths = AppPaths.under(tmp_path)
+    context = Context(paths, paths.settings_file, settings, store, Redactor())
+    result = await check_nfon(context)
+    assert result.status is Status.PROBLEM
+    assert result.detail.startswith("NFON renewed the sign-in, but ctidesk could not save")
