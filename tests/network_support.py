@@ -131,12 +131,17 @@ class LoopbackBrowser:
 
     def __init__(self) -> None:
         self.tasks: set[asyncio.Task[None]] = set()
+        self._loop = asyncio.get_running_loop()
 
     def open(self, url: str) -> bool:
-        task = asyncio.get_running_loop().create_task(self._visit(url))
+        """Called from a worker thread, as ctidesk opens the real browser off the event loop."""
+        self._loop.call_soon_threadsafe(self._start_visit, url)
+        return True
+
+    def _start_visit(self, url: str) -> None:
+        task = self._loop.create_task(self._visit(url))
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
-        return True
 
     @staticmethod
     async def _visit(url: str) -> None:

@@ -21,6 +21,7 @@ from ctidesk.config.secrets import (
     EnvSecretStore,
     KeyringSecretStore,
     LayeredSecretStore,
+    RotatedTokenFile,
     SecretStore,
     SecretStoreUnavailable,
     known_secret_values,
@@ -56,11 +57,14 @@ class Context:
     keyring_problem: str | None = None
 
 
-def open_secret_store(require_keyring: bool) -> tuple[SecretStore, str | None]:
+def open_secret_store(
+    require_keyring: bool, rotated_file: Path | None = None
+) -> tuple[SecretStore, str | None]:
     """Environment variables over the OS keyring.
 
     Without a working keyring, headless commands still run on environment variables; a command
-    that must store a secret gets `SecretStoreUnavailable` with the reason.
+    that must store a secret gets `SecretStoreUnavailable` with the reason. The NFON refresh
+    token, which the issuer replaces on every use, is kept in `rotated_file` (0600) then.
     """
     env = EnvSecretStore()
     try:
@@ -70,7 +74,8 @@ def open_secret_store(require_keyring: bool) -> tuple[SecretStore, str | None]:
         if require_keyring:
             raise
         keyring_store, problem = None, str(exc)
-    return LayeredSecretStore(env, keyring_store), problem
+    rotated = RotatedTokenFile(rotated_file) if rotated_file is not None else None
+    return LayeredSecretStore(env, keyring_store, rotated), problem
 
 
 def open_context(
@@ -87,7 +92,7 @@ def open_context(
     settings = load_settings(settings_path)
     problem = None
     if secrets is None:
-        secrets, problem = open_secret_store(require_keyring)
+        secrets, problem = open_secret_store(require_keyring, paths.nfon_token_file)
     redactor = Redactor()
     redactor.add(*known_secret_values(secrets))
     paths.ensure()
@@ -454,6 +459,7 @@ def _start_nfon(
         on_stream_status=stream_status,
         open_browser=open_browser,
         on_new_secret=context.redactor.add,
+        refresh_lock=context.paths.nfon_refresh_lock,
     )
     session = NfonSession(services, network)
     network.nfon = session

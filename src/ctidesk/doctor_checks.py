@@ -24,12 +24,18 @@ async def check_nfon(context: Context) -> CheckResult:
         return CheckResult("nfon", Status.SKIPPED, "NFON is switched off in the settings")
     async with httpx.AsyncClient(timeout=10) as http:
         services = build_nfon_services(
-            context.settings, http, context.secrets, on_new_secret=context.redactor.add
+            context.settings,
+            http,
+            context.secrets,
+            on_new_secret=context.redactor.add,
+            refresh_lock=context.paths.nfon_refresh_lock,
         )
         if not services.tokens.signed_in:
             return CheckResult("nfon", Status.PROBLEM, "not signed in: run `ctidesk login`")
         try:
             await services.tokens.access_token()
+            if services.tokens.save_problem:
+                return CheckResult("nfon", Status.PROBLEM, services.tokens.save_problem)
             detail = f"signed in as {services.tokens.account_label()}; token refresh works"
             if services.cti is not None:
                 extensions = await services.cti.extensions()

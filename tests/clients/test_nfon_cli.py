@@ -63,7 +63,7 @@ async def test_history_prints_missed_calls_and_json(tmp_path: Path) -> None:
         assert "Erika Muster (+49 30 123456)" in out and "missed" in out
         query = dict(sim.requests_to("/records")[-1].query)
         assert query["search"] == "erika" and query["limit"] == "20"
-        code, out, err = await _cli(tmp_path, config, "history")
+        code, out, err = await _cli(tmp_path / "elsewhere", config, "history")
         assert code == 2
         assert err.strip().splitlines()[-1] == (
             "ctidesk: you are not signed in to NFON; sign in with `ctidesk login` or the tray menu."

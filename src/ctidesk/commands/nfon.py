@@ -22,6 +22,11 @@ def register(subparsers: Any) -> None:
     login = subparsers.add_parser("login", help="sign in to NFON in the browser")
     login.set_defaults(handler=_login)
     logout = subparsers.add_parser("logout", help="sign out of NFON and forget the tokens")
+    logout.add_argument(
+        "--switch-account",
+        action="store_true",
+        help="also end the browser's NFON session, to sign in as someone else next",
+    )
     logout.set_defaults(handler=_logout)
     history = subparsers.add_parser("history", help="print your recent NFON calls")
     history.add_argument("--search", help="text in the caller's or callee's name or number")
@@ -64,12 +69,13 @@ def _login(args: argparse.Namespace) -> int:
 
         async with httpx.AsyncClient(timeout=20) as http:
             services = build_nfon_services(
-                context.settings, http, context.secrets, on_new_secret=context.redactor.add
+                context.settings,
+                http,
+                context.secrets,
+                on_new_secret=context.redactor.add,
+                refresh_lock=context.paths.nfon_refresh_lock,
             )
-            print("Opening the NFON sign-in page in your browser ...")
-            await services.tokens.login(
-                on_url=lambda url: print(f"If no browser opens, visit:\n  {url}\n")
-            )
+            await services.tokens.login(on_url=_say_opening)
             print(f"Signed in to NFON as {services.tokens.account_label()}.")
 
     try:
@@ -79,6 +85,12 @@ def _login(args: argparse.Namespace) -> int:
     except _Failed as exc:
         return _fail(str(exc))
     return 0
+
+
+def _say_opening(url: str) -> None:
+    """Printed once the sign-in page is known (after discovery worked), before the browser."""
+    print("Opening the NFON sign-in page in your browser ...")
+    print(f"If no browser opens, visit:\n  {url}\n", flush=True)
 
 
 def _logout(args: argparse.Namespace) -> int:
@@ -92,16 +104,23 @@ def _logout(args: argparse.Namespace) -> int:
         from ctidesk.clients.nfon import build_nfon_services
 
         async with httpx.AsyncClient(timeout=10) as http:
-            services = build_nfon_services(context.settings, http, context.secrets)
+            services = build_nfon_services(
+                context.settings,
+                http,
+                context.secrets,
+                refresh_lock=context.paths.nfon_refresh_lock,
+            )
             if not services.tokens.signed_in:
                 print("Not signed in to NFON; nothing to do.")
                 return True
-            confirmed = await services.tokens.logout()
+            confirmed = await services.tokens.logout(switch_account=args.switch_account)
             print(
                 "Signed out of NFON."
                 if confirmed
                 else "Signed out on this computer (NFON did not confirm ending the session)."
             )
+            if args.switch_account:
+                print("Finish signing out in the browser, then run `ctidesk login`.")
             return True
 
     try:
@@ -126,7 +145,11 @@ def _history(args: argparse.Namespace) -> int:
 
         async with httpx.AsyncClient(timeout=20) as http:
             services = build_nfon_services(
-                context.settings, http, context.secrets, on_new_secret=context.redactor.add
+                context.settings,
+                http,
+                context.secrets,
+                on_new_secret=context.redactor.add,
+                refresh_lock=context.paths.nfon_refresh_lock,
             )
             query = HistoryQuery(
                 search=args.search or None,

@@ -8,9 +8,11 @@ away with the process, even after a crash or SIGKILL, so a stale lock never bloc
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import IO
+
+from ctidesk.config.file_lock import lock_exclusive as _lock
+from ctidesk.config.file_lock import unlock as _unlock
 
 
 class AlreadyRunning(Exception):
@@ -54,24 +56,3 @@ class InstanceLock:
     @property
     def held(self) -> bool:
         return self._file is not None
-
-
-if sys.platform == "win32":
-    import msvcrt
-
-    def _lock(handle: IO[str]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-
-    def _unlock(handle: IO[str]) -> None:
-        handle.seek(0)
-        msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
-
-else:
-    import fcntl
-
-    def _lock(handle: IO[str]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-    def _unlock(handle: IO[str]) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

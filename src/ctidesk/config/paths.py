@@ -32,6 +32,16 @@ class AppPaths:
         return self.data_dir / "outbox.sqlite3"
 
     @property
+    def nfon_token_file(self) -> Path:
+        """The rotated NFON refresh token of a headless machine without a keyring (0600)."""
+        return self.data_dir / "nfon-refresh-token.json"
+
+    @property
+    def nfon_refresh_lock(self) -> Path:
+        """Held while one process refreshes the NFON token, so two never spend the same one."""
+        return self.data_dir / "nfon-refresh.lock"
+
+    @property
     def log_file(self) -> Path:
         return self.log_dir / "ctidesk.log"
 

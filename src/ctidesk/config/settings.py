@@ -6,12 +6,14 @@ wrong; unknown keys are kept and reported, never dropped silently.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import tempfile
 import tomllib
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import tomli_w
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -139,6 +141,47 @@ class NfonSettings(_Section):
     cti_renew_seconds: float = Field(
         default=240.0, gt=0, le=290, description="renew the 5-minute CTI session this often"
     )
+
+    @field_validator("issuer")
+    @classmethod
+    def _usable_issuer(cls, value: str) -> str:
+        problem = issuer_problem(value.strip())
+        if problem:
+            raise ValueError(problem)
+        return value.strip().rstrip("/")
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """127.0.0.0/8, ::1 or localhost: the only hosts where plain http is acceptable."""
+    if not host:
+        return False
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def issuer_problem(url: str) -> str:
+    """Why `url` cannot be an OpenID Connect issuer, or "" when it can (OIDC Discovery 1.0
+    section 2: https, no query, no fragment; plain http only on this computer, for tests)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        if "port" in str(exc).lower():
+            return "the NFON issuer's port must be between 1 and 65535"
+        return "the NFON issuer must be an address such as https://sso.cloud-cfg.com/realms/login"
+    if parts.scheme not in ("https", "http") or not parts.hostname or any(c.isspace() for c in url):
+        return "the NFON issuer must be an address such as https://sso.cloud-cfg.com/realms/login"
+    if port == 0:
+        return "the NFON issuer's port must be between 1 and 65535"
+    if parts.query or parts.fragment:
+        return "the NFON issuer must not contain ? or #; use the issuer address NFON gave you"
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        return "the NFON issuer must start with https:// (plain http only on 127.0.0.1)"
+    return ""
 
 
 class DialingSettings(_Section):

@@ -41,6 +41,7 @@ class DemoWorld:
         self._call_now_and_then = call_now_and_then
         self.suite = SimulatorSuite()
         self._tasks: set[asyncio.Task[None]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def phone_sim(self) -> Any:
@@ -51,6 +52,7 @@ class DemoWorld:
         return self.suite.zammad
 
     async def start(self, on_status: StatusCallback | None = None) -> NetworkParts:
+        self._loop = asyncio.get_running_loop()
         await self.suite.start()
         self._configure()
         network = await start_network(
@@ -107,8 +109,11 @@ class DemoWorld:
         save_settings(settings, self._context.settings_path)
 
     def _browse(self, url: str) -> bool:
-        """The demo's "browser": follows the sign-in redirect back to ctidesk's receiver."""
-        self._spawn(self._visit(url))
+        """The demo's "browser": follows the sign-in redirect back to ctidesk's receiver.
+
+        Called from a worker thread (the real browser is opened off the event loop)."""
+        assert self._loop is not None, "start() first"
+        self._loop.call_soon_threadsafe(lambda: self._spawn(self._visit(url)))
         return True
 
     async def _visit(self, url: str) -> None:

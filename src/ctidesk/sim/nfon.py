@@ -81,21 +81,22 @@ _SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 
 
 class _RsaKey:
-    """A small RS256 signing key, so tokens are real JWTs and the JWKS endpoint is real.
+    """An RS256 signing key of 2048 bits (RFC 7518 3.3), so tokens are real JWTs and the JWKS
+    endpoint is real.
 
-    Pure Python on purpose: the simulator ships with the app and must not need a crypto library.
-    The key is generated per simulator and only signs test tokens.
+    The simulator ships with the app and must not need a crypto library: the key is made with
+    `cryptography` when it is installed (fast), else in plain Python (a second or two). Signing
+    uses the Chinese remainder theorem. The key is generated per simulator and only signs test
+    tokens.
     """
 
-    def __init__(self, bits: int = 1024) -> None:
+    def __init__(self, bits: int = 2048) -> None:
         e = 65537
-        while True:
-            p, q = _prime(bits // 2), _prime(bits // 2)
-            phi = (p - 1) * (q - 1)
-            if p != q and phi % e:
-                break
+        p, q = _key_primes(bits, e)
         self.n, self.e = p * q, e
-        self.d = pow(e, -1, phi)
+        self.d = pow(e, -1, (p - 1) * (q - 1))
+        self._p, self._q = p, q
+        self._dp, self._dq, self._q_inv = self.d % (p - 1), self.d % (q - 1), pow(q, -1, p)
         self.kid = _b64(hashlib.sha256(str(self.n).encode()).digest()[:12])
         self._size = (self.n.bit_length() + 7) // 8
 
@@ -103,7 +104,9 @@ class _RsaKey:
         digest_info = _SHA256_DIGEST_INFO + hashlib.sha256(message).digest()
         padded = b"\x00\x01" + b"\xff" * (self._size - len(digest_info) - 3) + b"\x00"
         value = int.from_bytes(padded + digest_info, "big")
-        return pow(value, self.d, self.n).to_bytes(self._size, "big")
+        m1, m2 = pow(value, self._dp, self._p), pow(value, self._dq, self._q)
+        signature = m2 + self._q * ((self._q_inv * (m1 - m2)) % self._p)
+        return signature.to_bytes(self._size, "big")
 
     def jwk(self) -> dict[str, str]:
         def encode(number: int) -> str:
@@ -126,6 +129,18 @@ class _RsaKey:
             + _b64(json.dumps(claims, separators=(",", ":")).encode())
         )
         return signing_input + "." + _b64(self.sign(signing_input.encode("ascii")))
+
+
+def _key_primes(bits: int, e: int) -> tuple[int, int]:
+    try:
+        from cryptography.hazmat.primitives.asymmetric import rsa
+    except ImportError:
+        while True:
+            p, q = _prime(bits // 2), _prime(bits // 2)
+            if p != q and ((p - 1) * (q - 1)) % e:
+                return p, q
+    numbers = rsa.generate_private_key(public_exponent=e, key_size=bits).private_numbers()
+    return numbers.p, numbers.q
 
 
 def _iso(moment: datetime) -> str:
@@ -153,6 +168,11 @@ class _Session:
     sid: str
     refresh_tokens: set[str] = field(default_factory=set)
     ended: bool = False
+    scope: str = "openid"
+
+    @property
+    def scope_has_openid(self) -> bool:
+        return "openid" in self.scope.split()
 
 
 @dataclass
@@ -203,8 +223,11 @@ class NfonSimulator:
         login_outcome: Literal["approve", "deny"] = "approve",
         access_lifetime: float = 300.0,
         refresh_lifetime: float = 1800.0,
-        rotate_refresh: bool = False,
+        rotate_refresh: bool = True,
         include_customer_claim: bool = False,
+        opaque_access_tokens: bool = False,
+        send_iss_in_redirect: bool = True,
+        token_delay: float = 0.0,
         offer_revocation: bool = True,
         offer_end_session: bool = True,
         customer: str = "K9999",
@@ -230,6 +253,14 @@ class NfonSimulator:
         self.refresh_lifetime = refresh_lifetime
         self.rotate_refresh = rotate_refresh
         self.include_customer_claim = include_customer_claim
+        self.opaque_access_tokens = opaque_access_tokens
+        self.send_iss_in_redirect = send_iss_in_redirect
+        self.token_delay = token_delay
+        self.id_token_overrides: dict[str, Any] = {}
+        """Claims to change in every id_token (None removes one): to test the client's checks."""
+        self.id_token_signer: Literal["key", "foreign-key", "none"] = "key"
+        self.refused_refreshes: list[str] = []
+        """The refresh tokens the token endpoint refused (reused or revoked ones)."""
         self.offer_revocation = offer_revocation
         self.offer_end_session = offer_end_session
         self.customer = customer
@@ -251,6 +282,7 @@ class NfonSimulator:
         self.base_url = ""
         self._runner: web.AppRunner | None = None
         self._key: _RsaKey | None = None
+        self._other_key: _RsaKey | None = None
         self._codes: dict[str, _Code] = {}
         self._sessions: dict[str, _Session] = {}
         self._refresh: dict[str, tuple[str, float]] = {}
@@ -372,6 +404,8 @@ class NfonSimulator:
             "response_types_supported": ["code"],
             "code_challenge_methods_supported": ["plain", "S256"],
             "grant_types_supported": ["authorization_code", "refresh_token"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "authorization_response_iss_parameter_supported": self.send_iss_in_redirect,
         }
         if self.offer_end_session:
             document["end_session_endpoint"] = base + "/logout"
@@ -416,6 +450,8 @@ class NfonSimulator:
             params = {"code": code, "session_state": secrets.token_hex(8)}
         if state:
             params["state"] = state
+        if self.send_iss_in_redirect:
+            params["iss"] = self.issuer
         raise web.HTTPFound(redirect_uri + "?" + urlencode(params))
 
     @staticmethod
@@ -425,6 +461,8 @@ class NfonSimulator:
     async def _token(self, request: web.Request) -> web.Response:
         self.token_requests += 1
         form = await request.post()
+        if self.token_delay:
+            await asyncio.sleep(self.token_delay)
         if form.get("client_id") != self.client_id:
             return self._oauth_error("unauthorized_client", "Invalid client", 401)
         grant = form.get("grant_type")
@@ -438,28 +476,41 @@ class NfonSimulator:
             expected = _b64(hashlib.sha256(verifier.encode("ascii")).digest())
             if not verifier or expected != code.challenge:
                 return self._oauth_error("invalid_grant", "PKCE verification failed")
-            session = _Session(sid=secrets.token_hex(8))
+            session = _Session(sid=secrets.token_hex(8), scope=code.scope)
             self._sessions[session.sid] = session
-            return web.json_response(self._issue(session, code.nonce, code.scope))
+            body = self._issue(session, code.nonce, code.scope, id_token=session.scope_has_openid)
+            return web.json_response(body)
         if grant == "refresh_token":
             token = str(form.get("refresh_token", ""))
             known = self._refresh.get(token)
             if known is None or known[1] < time.time():
+                self.refused_refreshes.append(token)
                 return self._oauth_error("invalid_grant", "Invalid refresh token")
             session = self._sessions[known[0]]
             if session.ended:
+                self.refused_refreshes.append(token)
                 return self._oauth_error("invalid_grant", "Session not active")
             if self.rotate_refresh:
+                # Keycloak's "Revoke Refresh Token" with reuse 0: the old token dies on use.
                 self._refresh.pop(token, None)
                 session.refresh_tokens.discard(token)
             body = self._issue(
-                session, None, "openid", keep_refresh=None if self.rotate_refresh else token
+                session,
+                None,
+                session.scope,
+                keep_refresh=None if self.rotate_refresh else token,
+                id_token=session.scope_has_openid,
             )
             return web.json_response(body)
         return self._oauth_error("unsupported_grant_type", "Unsupported grant_type")
 
     def _issue(
-        self, session: _Session, nonce: str | None, scope: str, keep_refresh: str | None = None
+        self,
+        session: _Session,
+        nonce: str | None,
+        scope: str,
+        keep_refresh: str | None = None,
+        id_token: bool = False,
     ) -> dict[str, Any]:
         key = self._signing_key()
         now = int(time.time())
@@ -477,7 +528,7 @@ class NfonSimulator:
         }
         if self.include_customer_claim:
             access_claims["customer"] = self.customer
-        access = key.jwt(access_claims)
+        access = secrets.token_urlsafe(32) if self.opaque_access_tokens else key.jwt(access_claims)
         self._access[access] = _Access(
             expires=time.time() + self.access_lifetime,
             customer=self.customer if self.include_customer_claim else None,
@@ -498,20 +549,42 @@ class NfonSimulator:
             "scope": scope,
             "not-before-policy": 0,
         }
-        if nonce is not None:
-            body["id_token"] = key.jwt(
-                {
-                    "iss": self.issuer,
-                    "aud": self.client_id,
-                    "sub": "user-" + self.user,
-                    "exp": now + 300,
-                    "iat": now,
-                    "nonce": nonce,
-                    "sid": session.sid,
-                    "preferred_username": self.user,
-                }
-            )
+        if id_token:
+            body["id_token"] = self._id_token(session, nonce, now)
         return body
+
+    def _id_token(self, session: _Session, nonce: str | None, now: int) -> str:
+        """As Keycloak: after login with the nonce, after a refresh without (OIDC Core 12.2)."""
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": self.client_id,
+            "azp": self.client_id,
+            "sub": "user-" + self.user,
+            "exp": now + 300,
+            "iat": now,
+            "sid": session.sid,
+            "preferred_username": self.user,
+            "email": self.user,
+        }
+        if nonce is not None:
+            claims["nonce"] = nonce
+        for name, value in self.id_token_overrides.items():
+            if value is None:
+                claims.pop(name, None)
+            else:
+                claims[name] = value
+        if self.id_token_signer == "none":
+            header = _b64(json.dumps({"alg": "none", "typ": "JWT"}).encode())
+            return header + "." + _b64(json.dumps(claims).encode()) + "."
+        key = self._signing_key() if self.id_token_signer == "key" else self._foreign_key()
+        return key.jwt(claims)
+
+    def _foreign_key(self) -> _RsaKey:
+        """A key the JWKS does not publish, but with the published key's id (a forgery)."""
+        if self._other_key is None:
+            self._other_key = _RsaKey()
+            self._other_key.kid = self._signing_key().kid
+        return self._other_key
 
     def issue_session(self) -> str:
         """A refresh token as if the agent had signed in earlier (tests and the demo)."""
@@ -533,13 +606,22 @@ class NfonSimulator:
         if token in self._refresh:
             self._end_session(self._refresh[token][0])
             return web.Response(status=204)
+        hint = str(form.get("id_token_hint", ""))
+        if hint.count(".") == 2:
+            body = hint.split(".")[1]
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                sid = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))["sid"]
+                self._end_session(str(sid))
         redirect = form.get("post_logout_redirect_uri")
         if redirect and self._redirect_allowed(str(redirect)):
             raise web.HTTPFound(str(redirect))
         return web.Response(text="You are logged out.")
 
     async def _revoke(self, request: web.Request) -> web.Response:
+        """RFC 7009: a public client names itself; an unknown token is answered 200 too."""
         form = await request.post()
+        if form.get("client_id") != self.client_id:
+            return self._oauth_error("invalid_client", "Invalid client", 401)
         token = str(form.get("token", ""))
         if token in self._refresh:
             self._end_session(self._refresh[token][0])

@@ -10,6 +10,7 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 
@@ -48,12 +49,19 @@ def build_nfon_services(
     on_stream_status: Callable[[StreamStatus, str], None] | None = None,
     open_browser: Callable[[str], object] = webbrowser.open,
     on_new_secret: Callable[[str], None] | None = None,
+    refresh_lock: Path | None = None,
 ) -> NfonServices:
     """Token manager and history client always; the stream when `on_record` is given; the CTI
-    client only when `[nfon] cti_enabled` (its credentials see the whole company's calls)."""
+    client only when `[nfon] cti_enabled` (its credentials see the whole company's calls).
+    `refresh_lock` (`AppPaths.nfon_refresh_lock`) keeps processes from refreshing at once."""
     nfon = settings.nfon
     tokens = TokenManager(
-        nfon, http, secrets, open_browser=open_browser, on_new_secret=on_new_secret
+        nfon,
+        http,
+        secrets,
+        open_browser=open_browser,
+        on_new_secret=on_new_secret,
+        refresh_lock=refresh_lock,
     )
     history = CallHistoryClient(
         http,

@@ -66,6 +66,20 @@ class LoginInvalidIdToken(LoginError):
         )
 
 
+class LoginIssuerMismatch(LoginError):
+    """RFC 9207: the authorization answer names another issuer (a mix-up attack) or none."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(
+            f"the NFON sign-in answer {reason}, so it was ignored and nothing was stored; close "
+            "other sign-in tabs, check [nfon] issuer in the settings and try again."
+        )
+
+
+class TokenStoreFailed(NfonError):
+    """The stored NFON sign-in cannot be read (keyring locked, token file unreadable)."""
+
+
 class DiscoveryError(NfonError):
     def __init__(self, issuer: str, reason: str) -> None:
         super().__init__(
@@ -82,6 +96,17 @@ class NotSignedIn(NfonError):
 class SessionExpired(NotSignedIn):
     def __init__(self) -> None:
         super().__init__("your NFON sign-in has expired or was revoked")
+
+
+class RenewalRefused(NfonError):
+    """The token endpoint refused a refresh for a reason other than the token (client setup)."""
+
+    def __init__(self, error: str, description: str = "") -> None:
+        detail = f" ({description})" if description else ""
+        super().__init__(
+            f"NFON refused to renew the sign-in: {error}{detail}; check [nfon] client_id and "
+            "issuer in the settings (your sign-in was kept)."
+        )
 
 
 class NfonUnreachable(NfonError):

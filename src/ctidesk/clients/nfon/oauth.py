@@ -1,7 +1,8 @@
 """Login with NFON: OAuth 2.0 Authorization Code + PKCE in the system browser, and the tokens.
 
-The refresh token lives in the `SecretStore` (the keyring store splits long values), the access
-token only in memory. One refresh runs at a time; everyone else waits for its result.
+The refresh token lives in the `SecretStore` (the keyring store splits long values; headless,
+a 0600 file), the access token only in memory. One refresh runs at a time, also across
+processes; everyone else waits for its result. docs/nfon.md describes the checks made.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import time
 import webbrowser
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -29,15 +31,21 @@ from ctidesk.clients.nfon.errors import (
     LoginCancelled,
     LoginDenied,
     LoginInvalidIdToken,
+    LoginIssuerMismatch,
     LoginRejected,
     LoginStateMismatch,
     LoginTimedOut,
+    NfonError,
     NfonUnreachable,
     NotSignedIn,
+    RenewalRefused,
     SessionExpired,
+    TokenStoreFailed,
 )
-from ctidesk.config.secrets import SecretName, SecretStore
-from ctidesk.config.settings import NfonSettings
+from ctidesk.clients.nfon.id_token import IdTokenError, SigningKeys, check_claims, split_jws
+from ctidesk.config import file_lock
+from ctidesk.config.secrets import SecretName, SecretStore, SecretStoreUnavailable
+from ctidesk.config.settings import NfonSettings, is_loopback_host, issuer_problem
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +67,8 @@ def challenge_for(verifier: str) -> str:
 def jwt_claims(token: str) -> dict[str, Any]:
     """The payload of a JWT without checking its signature; `{}` when it is not JWT-shaped.
 
-    ctidesk only reads claims (expiry, nonce, names) of tokens it received straight from the
-    issuer's token endpoint over TLS, which OIDC Core 3.1.3.7 accepts instead of a signature check.
+    Used for the access token's claims (expiry, names), which ctidesk only reads, never trusts
+    for security; the id_token is verified properly (`ctidesk.clients.nfon.id_token`).
     """
     parts = token.split(".")
     if len(parts) != 3:
@@ -83,36 +91,65 @@ class OidcEndpoints:
     end_session_endpoint: str | None = None
     revocation_endpoint: str | None = None
     jwks_uri: str | None = None
+    iss_parameter_supported: bool = False
+
+
+def _usable_endpoint(value: object) -> bool:
+    """https, or plain http on this computer only (tests, the demo)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    if not parts.hostname:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and is_loopback_host(parts.hostname))
 
 
 def parse_discovery(document: object, issuer: str) -> OidcEndpoints:
-    """Read the endpoints from an OIDC discovery document (a plain function, fuzzable)."""
+    """Read the endpoints from an OIDC discovery document (a plain function, fuzzable).
+
+    OIDC Discovery 1.0 section 4.3: the document's `issuer` must be the configured one; every
+    endpoint must be https (plain http only on loopback), since the id_token and the tokens
+    are only as trustworthy as the connection they came over.
+    """
     if not isinstance(document, dict):
         raise DiscoveryError(issuer, "the answer is not a JSON object")
+    named = document.get("issuer")
+    if not isinstance(named, str) or named.rstrip("/") != issuer.rstrip("/"):
+        raise DiscoveryError(issuer, f"it names another issuer: {str(named)[:80]!r}")
 
     def url(key: str, required: bool) -> str | None:
         value = document.get(key)
-        if isinstance(value, str) and value.startswith(("https://", "http://")):
-            return value
+        if _usable_endpoint(value):
+            return str(value)
         if required:
-            raise DiscoveryError(issuer, f"it has no usable {key}")
+            raise DiscoveryError(issuer, f"it has no usable https {key}")
+        if value is not None:
+            log.warning("ignoring the issuer's %s: not an https address", key)
         return None
 
     return OidcEndpoints(
-        issuer=str(document.get("issuer") or issuer),
+        issuer=named,
         authorization_endpoint=url("authorization_endpoint", True) or "",
         token_endpoint=url("token_endpoint", True) or "",
         end_session_endpoint=url("end_session_endpoint", False),
         revocation_endpoint=url("revocation_endpoint", False),
-        jwks_uri=url("jwks_uri", False),
+        jwks_uri=url("jwks_uri", True),
+        iss_parameter_supported=document.get("authorization_response_iss_parameter_supported")
+        is True,
     )
 
 
 async def discover(http: httpx.AsyncClient, issuer: str) -> OidcEndpoints:
+    problem = issuer_problem(issuer)
+    if problem:
+        raise DiscoveryError(issuer, problem)
     address = issuer.rstrip("/") + "/.well-known/openid-configuration"
     try:
         response = await http.get(address, headers={"User-Agent": USER_AGENT})
-    except httpx.HTTPError as exc:
+    except Exception as exc:  # httpx.HTTPError, InvalidURL, or an ExceptionGroup from the socket
         raise DiscoveryError(issuer, type(exc).__name__) from exc
     if response.status_code != 200:
         raise DiscoveryError(issuer, f"HTTP {response.status_code}")
@@ -133,18 +170,26 @@ class LoopbackReceiver:
     """Receives the browser's redirect on 127.0.0.1 (ephemeral port), answers it, then closes.
 
     A tiny HTTP/1.1 responder on asyncio streams: it only ever sees one GET from the local
-    browser, so a web framework would be overkill in the client layer.
+    browser, so a web framework would be overkill in the client layer. The browser's page is
+    held until the login has the verdict (`conclude`): it says "Signed in" only when the code
+    exchange and every check succeeded.
     """
+
+    VERDICT_WAIT_SECONDS = 60.0
 
     def __init__(self, path: str, expected_state: str) -> None:
         self._path = "/" + path.lstrip("/")
         self._state = expected_state
         self._server: asyncio.Server | None = None
         self._result: asyncio.Future[dict[str, str]] | None = None
+        self._verdict: asyncio.Future[tuple[str, str]] | None = None
+        self._handlers: set[asyncio.Task[Any]] = set()
 
     async def start(self) -> str:
         """Listen and return the `redirect_uri` to send to the issuer."""
-        self._result = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        self._result = loop.create_future()
+        self._verdict = loop.create_future()
         self._server = await asyncio.start_server(self._handle, LOOPBACK_HOST, 0)
         port = self._server.sockets[0].getsockname()[1]
         return f"http://{LOOPBACK_HOST}:{port}{self._path}"
@@ -154,7 +199,15 @@ class LoopbackReceiver:
         assert self._result is not None, "start() first"
         return await asyncio.shield(self._result)
 
+    def conclude(self, title: str, text: str) -> None:
+        """What the waiting browser page says: the login's outcome."""
+        if self._verdict is not None and not self._verdict.done():
+            self._verdict.set_result((title, text))
+
     async def close(self) -> None:
+        self.conclude("Sign-in not completed", "ctidesk stopped waiting for this sign-in.")
+        if self._handlers:
+            await asyncio.wait(self._handlers, timeout=5)
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -163,6 +216,10 @@ class LoopbackReceiver:
             self._result.cancel()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
+            task.add_done_callback(self._handlers.discard)
         try:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
             request_line = head.split(b"\r\n", 1)[0].decode("latin-1")
@@ -175,18 +232,15 @@ class LoopbackReceiver:
             if "code" not in params and "error" not in params:
                 await self._answer(writer, 400, "Not a sign-in answer", "Nothing to do here.")
                 return
-            if self._result is not None and not self._result.done():
-                self._result.set_result(params)
-            if params.get("state") not in (None, self._state):
-                title, text = (
-                    "Not this sign-in",
-                    "This answer does not belong to ctidesk's sign-in.",
+            if self._result is None or self._result.done() or self._verdict is None:
+                await self._answer(
+                    writer, 200, "Already answered", "ctidesk already has a sign-in answer."
                 )
-            elif "error" in params:
-                title = "Sign-in failed"
-                text = f"NFON said: {params.get('error_description') or params['error']}."
-            else:
-                title, text = "Signed in", "ctidesk received your sign-in."
+                return
+            self._result.set_result(params)
+            title, text = await asyncio.wait_for(
+                asyncio.shield(self._verdict), self.VERDICT_WAIT_SECONDS
+            )
             await self._answer(writer, 200, title, text + " You can close this tab.")
         except (TimeoutError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, OSError):
             pass
@@ -240,11 +294,15 @@ class BearerAuth(httpx.Auth):
 class _Issued:
     access_token: str
     refresh_at: float
-    id_token: str | None
 
 
 class TokenManager:
-    """Login, the tokens, sign-out: one per NFON account, built by the composition root."""
+    """Login, the tokens, sign-out: one per NFON account, built by the composition root.
+
+    Refreshes are serialised within the process (an asyncio lock) and across processes (the
+    file lock `refresh_lock`): the tray app and a CLI command never spend the same rotating
+    refresh token twice.
+    """
 
     def __init__(
         self,
@@ -255,7 +313,10 @@ class TokenManager:
         open_browser: Callable[[str], object] = webbrowser.open,
         on_new_secret: Callable[[str], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        refresh_lock: Path | None = None,
+        lock_wait_seconds: float = 30.0,
     ) -> None:
         self._settings = settings
         self._http = http
@@ -263,10 +324,18 @@ class TokenManager:
         self._open_browser = open_browser
         self._on_new_secret = on_new_secret or (lambda _value: None)
         self._clock = clock
+        self._wall_clock = wall_clock
         self._margin = refresh_margin
+        self._refresh_lock = refresh_lock
+        self._lock_wait = lock_wait_seconds
         self._lock = asyncio.Lock()
         self._issued: _Issued | None = None
         self._endpoints: OidcEndpoints | None = None
+        self._keys: SigningKeys | None = None
+        self._id_token: str | None = None
+        self._id_claims: dict[str, Any] = {}
+        self._unsaved: tuple[str, str] | None = None
+        self.save_problem: str | None = None
         self.refresh_count = 0
 
     @property
@@ -275,14 +344,19 @@ class TokenManager:
         return bool(self._secrets.get(SecretName.NFON_REFRESH_TOKEN))
 
     def claims(self) -> dict[str, Any]:
-        """Claims of the current access token (name, customer, exp), `{}` before the first use."""
+        """Claims of the current access token (name, customer, exp), `{}` before the first use
+        or when the provider's access tokens are opaque."""
         return jwt_claims(self._issued.access_token) if self._issued else {}
 
     def account_label(self) -> str:
-        claims = self.claims()
-        for key in ("preferred_username", "email", "name", "sub"):
-            if isinstance(claims.get(key), str) and claims[key]:
-                return str(claims[key])
+        """The user's name from the verified id_token, else from the access token's claims."""
+        for claims in (self._id_claims, self.claims()):
+            for key in ("preferred_username", "email", "name"):
+                if isinstance(claims.get(key), str) and claims[key]:
+                    return str(claims[key])
+        for claims in (self._id_claims, self.claims()):
+            if isinstance(claims.get("sub"), str) and claims["sub"]:
+                return str(claims["sub"])
         return "NFON account"
 
     async def endpoints(self) -> OidcEndpoints:
@@ -323,18 +397,40 @@ class TokenManager:
             url = endpoints.authorization_endpoint + joiner + query
             if on_url is not None:
                 on_url(url)
-            self._open_browser(url)
+            await asyncio.to_thread(self._open_browser, url)
             params = await self._wait_for_redirect(
                 receiver, cancel, wait_seconds or self._settings.login_timeout_seconds
             )
+            try:
+                await self._complete_login(endpoints, params, state, nonce, verifier, redirect_uri)
+            except NfonError as exc:
+                receiver.conclude("Sign-in failed", str(exc)[:1].upper() + str(exc)[1:])
+                raise
+            receiver.conclude("Signed in", f"ctidesk is signed in as {self.account_label()}.")
         finally:
             await receiver.close()
+        log.info("signed in to NFON as %s", self.account_label())
+
+    async def _complete_login(
+        self,
+        endpoints: OidcEndpoints,
+        params: dict[str, str],
+        state: str,
+        nonce: str,
+        verifier: str,
+        redirect_uri: str,
+    ) -> None:
+        returned_iss = params.get("iss")
+        if returned_iss is not None and returned_iss != endpoints.issuer:
+            raise LoginIssuerMismatch(f"came from another issuer ({returned_iss[:80]})")
+        if returned_iss is None and endpoints.iss_parameter_supported:
+            raise LoginIssuerMismatch("did not say which issuer sent it (RFC 9207)")
         returned_state = params.get("state")
         if "error" in params and returned_state in (None, state):
             raise LoginDenied(params["error"], params.get("error_description", ""))
         if returned_state != state:
             raise LoginStateMismatch()
-        issued = await self._token_request(
+        status, issued = await self._post_token(
             endpoints,
             {
                 "grant_type": "authorization_code",
@@ -343,15 +439,50 @@ class TokenManager:
                 "redirect_uri": redirect_uri,
                 "code_verifier": verifier,
             },
-            during_login=True,
         )
-        self._check_id_token(issued.get("id_token"), nonce, endpoints)
+        if status != 200 or not isinstance(issued.get("access_token"), str):
+            raise LoginRejected(*_oauth_error(status, issued))
+        claims = await self._checked_id_token(endpoints, issued.get("id_token"), nonce, None)
         refresh_token = issued.get("refresh_token")
         if not isinstance(refresh_token, str) or not refresh_token:
             raise LoginRejected("no refresh token", "the issuer did not return one")
         self._accept(issued)
-        self._secrets.set(SecretName.NFON_REFRESH_TOKEN, refresh_token)
-        log.info("signed in to NFON as %s", self.account_label())
+        self._take_id_token(str(issued["id_token"]), claims)
+        try:
+            self._secrets.set(SecretName.NFON_REFRESH_TOKEN, refresh_token)
+        except SecretStoreUnavailable as exc:
+            raise TokenStoreFailed(
+                f"signed in to NFON, but the sign-in cannot be kept: {exc}"
+            ) from exc
+        self._unsaved, self.save_problem = None, None
+
+    async def _checked_id_token(
+        self, endpoints: OidcEndpoints, id_token: object, nonce: str | None, subject: str | None
+    ) -> dict[str, Any]:
+        """OIDC Core 3.1.3.7: signature against the issuer's JWKS, then the claims."""
+        try:
+            jws = split_jws(id_token) if id_token is not None else None
+            if jws is None:
+                raise IdTokenError("no id_token in the answer")
+            if self._keys is None:
+                assert endpoints.jwks_uri is not None
+                self._keys = SigningKeys(self._http, endpoints.jwks_uri)
+            await self._keys.verify(jws)
+            check_claims(
+                jws.claims,
+                issuer=endpoints.issuer,
+                client_id=self._settings.client_id,
+                now=self._wall_clock(),
+                nonce=nonce,
+                subject=subject,
+            )
+        except IdTokenError as exc:
+            raise LoginInvalidIdToken(str(exc)) from exc
+        return jws.claims
+
+    def _take_id_token(self, id_token: str, claims: dict[str, Any]) -> None:
+        self._id_token, self._id_claims = id_token, claims
+        self._on_new_secret(id_token)
 
     @staticmethod
     async def _wait_for_redirect(
@@ -375,24 +506,9 @@ class TokenManager:
             raise LoginCancelled()
         raise LoginTimedOut(wait_seconds)
 
-    def _check_id_token(self, id_token: object, nonce: str, endpoints: OidcEndpoints) -> None:
-        if not isinstance(id_token, str):
-            raise LoginInvalidIdToken("no id_token in the answer")
-        claims = jwt_claims(id_token)
-        if not claims:
-            raise LoginInvalidIdToken("the id_token is not a JWT")
-        if claims.get("nonce") != nonce:
-            raise LoginInvalidIdToken("the nonce does not match")
-        if claims.get("iss") not in (None, endpoints.issuer):
-            raise LoginInvalidIdToken("it comes from another issuer")
-        audience = claims.get("aud")
-        audiences = audience if isinstance(audience, list) else [audience]
-        if audience is not None and self._settings.client_id not in audiences:
-            raise LoginInvalidIdToken("it was issued for another client")
-
-    async def _token_request(
-        self, endpoints: OidcEndpoints, form: dict[str, str], *, during_login: bool
-    ) -> dict[str, Any]:
+    async def _post_token(
+        self, endpoints: OidcEndpoints, form: dict[str, str]
+    ) -> tuple[int, dict[str, Any]]:
         try:
             response = await self._http.post(
                 endpoints.token_endpoint, data=form, headers={"User-Agent": USER_AGENT}
@@ -405,33 +521,22 @@ class TokenManager:
             body = {}
         if not isinstance(body, dict):
             body = {}
-        if response.status_code == 200 and isinstance(body.get("access_token"), str):
-            return body
-        error = str(body.get("error") or f"HTTP {response.status_code}")
-        description = str(body.get("error_description") or "")
-        log.warning("NFON token endpoint refused %s: %s %s", form["grant_type"], error, description)
-        if during_login:
-            raise LoginRejected(error, description)
-        if response.status_code in (400, 401):
-            self._secrets.delete(SecretName.NFON_REFRESH_TOKEN)
-            self._issued = None
-            raise SessionExpired()
-        raise NfonUnreachable("the NFON sign-in service", f"HTTP {response.status_code}")
+        if response.status_code != 200 or not isinstance(body.get("access_token"), str):
+            error, description = _oauth_error(response.status_code, body)
+            log.warning(
+                "NFON token endpoint refused %s: %s %s", form["grant_type"], error, description
+            )
+        return response.status_code, body
 
     def _accept(self, issued: dict[str, Any]) -> None:
         access = str(issued["access_token"])
         lifetime = issued.get("expires_in")
         if not isinstance(lifetime, int | float) or lifetime <= 0:
             exp = jwt_claims(access).get("exp")
-            lifetime = (float(exp) - time.time()) if isinstance(exp, int | float) else 60.0
+            lifetime = (float(exp) - self._wall_clock()) if isinstance(exp, int | float) else 60.0
         lifetime = max(float(lifetime), 0.0)
         margin = min(self._margin, lifetime * 0.2)
-        id_token = issued.get("id_token")
-        self._issued = _Issued(
-            access_token=access,
-            refresh_at=self._clock() + lifetime - margin,
-            id_token=id_token if isinstance(id_token, str) else None,
-        )
+        self._issued = _Issued(access_token=access, refresh_at=self._clock() + lifetime - margin)
         self._on_new_secret(access)
         new_refresh = issued.get("refresh_token")
         if isinstance(new_refresh, str) and new_refresh:
@@ -457,66 +562,150 @@ class TokenManager:
                 and self._clock() < issued.refresh_at
             ):
                 return issued.access_token
-            refresh_token = self._secrets.get(SecretName.NFON_REFRESH_TOKEN)
-            if not refresh_token:
-                raise NotSignedIn()
-            endpoints = await self.endpoints()
-            body = await self._token_request(
-                endpoints,
-                {
-                    "grant_type": "refresh_token",
-                    "refresh_token": refresh_token,
-                    "client_id": self._settings.client_id,
-                },
-                during_login=False,
-            )
-            self.refresh_count += 1
-            self._accept(body)
-            rotated = body.get("refresh_token")
-            if isinstance(rotated, str) and rotated and rotated != refresh_token:
-                self._secrets.set(SecretName.NFON_REFRESH_TOKEN, rotated)
-            assert self._issued is not None
-            return self._issued.access_token
+            if self._refresh_lock is None:
+                return await self._refresh_now()
+            async with file_lock.held(self._refresh_lock, self._lock_wait):
+                return await self._refresh_now()
 
-    async def logout(self) -> bool:
-        """Forget the tokens locally and end the session at the issuer where it offers that.
+    def _stored_refresh_token(self) -> str | None:
+        """The refresh token to use: the store's, or the one this process could not save."""
+        try:
+            stored = self._secrets.get(SecretName.NFON_REFRESH_TOKEN)
+        except SecretStoreUnavailable as exc:
+            raise TokenStoreFailed(f"cannot read your NFON sign-in: {exc}") from exc
+        if self._unsaved is not None and stored == self._unsaved[0]:
+            return self._unsaved[1]
+        return stored
 
-        Returns whether the issuer confirmed; the local sign-out happens either way.
-        """
-        refresh_token = self._secrets.get(SecretName.NFON_REFRESH_TOKEN)
-        id_token = self._issued.id_token if self._issued else None
-        self._secrets.delete(SecretName.NFON_REFRESH_TOKEN)
-        self._issued = None
+    async def _refresh_now(self) -> str:
+        refresh_token = self._stored_refresh_token()
         if not refresh_token:
-            return False
+            raise NotSignedIn()
+        endpoints = await self.endpoints()
+        while True:
+            status, body = await self._post_token(endpoints, self._refresh_form(refresh_token))
+            if status == 200 and isinstance(body.get("access_token"), str):
+                break
+            error, description = _oauth_error(status, body)
+            if status not in (400, 401):
+                raise NfonUnreachable("the NFON sign-in service", f"HTTP {status}")
+            if error != "invalid_grant":
+                raise RenewalRefused(error, description)
+            # Another process (the tray app, a CLI command) may have spent this token and saved
+            # its successor meanwhile: use that one, and forget only what is still the token
+            # that failed, never the winner's new, valid one.
+            latest = self._stored_refresh_token()
+            if latest and latest != refresh_token:
+                log.info("the NFON refresh token was renewed by another process; using that")
+                refresh_token = latest
+                continue
+            self._forget_if_still(refresh_token)
+            raise SessionExpired()
+        self.refresh_count += 1
+        self._accept(body)
+        rotated = body.get("refresh_token")
+        if isinstance(rotated, str) and rotated and rotated != refresh_token:
+            self._keep_rotated(refresh_token, rotated)  # at once: the old one is dead now
+        issued = self._issued
+        assert issued is not None
+        await self._take_refreshed_id_token(endpoints, body.get("id_token"))
+        return issued.access_token
+
+    def _refresh_form(self, refresh_token: str) -> dict[str, str]:
+        return {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": self._settings.client_id,
+        }
+
+    def _forget_if_still(self, failed: str) -> None:
+        self._issued = None
+        if self._unsaved is not None and self._unsaved[1] == failed:
+            self._unsaved = None
+        try:
+            if self._secrets.get(SecretName.NFON_REFRESH_TOKEN) == failed:
+                self._secrets.delete(SecretName.NFON_REFRESH_TOKEN)
+        except SecretStoreUnavailable as exc:
+            log.warning("could not forget the expired NFON sign-in: %s", exc)
+
+    def _keep_rotated(self, used: str, rotated: str) -> None:
+        """Save the issuer's replacement token; the old one is revoked now (RFC 9700 4.14.2)."""
+        try:
+            self._secrets.set(SecretName.NFON_REFRESH_TOKEN, rotated)
+        except SecretStoreUnavailable as exc:
+            unsaved = self._unsaved
+            stored = unsaved[0] if unsaved is not None and unsaved[1] == used else used
+            self._unsaved = (stored, rotated)
+            self.save_problem = (
+                f"NFON renewed the sign-in, but ctidesk could not save the new token ({exc}); "
+                "it works until ctidesk stops, then run `ctidesk login` again"
+            )
+            log.warning("%s", self.save_problem)
+            return
+        self._unsaved, self.save_problem = None, None
+
+    async def _take_refreshed_id_token(self, endpoints: OidcEndpoints, id_token: object) -> None:
+        """OIDC Core 12.2: a refreshed id_token must pass the same checks (no nonce) and name
+        the same user; one that does not is ignored, the access token still counts."""
+        if not isinstance(id_token, str):
+            return
+        subject = self._id_claims.get("sub") if self._id_claims else None
+        try:
+            claims = await self._checked_id_token(
+                endpoints, id_token, None, subject if isinstance(subject, str) else None
+            )
+        except LoginInvalidIdToken as exc:
+            log.warning("ignoring the id_token of an NFON token refresh: %s", exc)
+            return
+        self._take_id_token(id_token, claims)
+
+    async def logout(self, *, switch_account: bool = False) -> bool:
+        """Forget the tokens locally and revoke the refresh token at the issuer (RFC 7009).
+
+        Revocation is what really ends the session for an app; the end-session endpoint (OIDC
+        RP-Initiated Logout) is a browser page, opened only to switch to another account, since
+        the browser stays signed in at the provider otherwise. Returns whether the issuer
+        confirmed the revocation; the local sign-out happens either way.
+        """
+        try:
+            refresh_token = self._stored_refresh_token()
+        except TokenStoreFailed as exc:
+            log.warning("%s", exc)
+            refresh_token = None
+        id_token = self._id_token
+        self._issued, self._unsaved, self._id_token, self._id_claims = None, None, None, {}
+        self.save_problem = None
+        self._secrets.delete(SecretName.NFON_REFRESH_TOKEN)
         try:
             endpoints = await self.endpoints()
         except DiscoveryError as exc:
             log.warning("signed out locally; issuer not reachable: %s", exc)
             return False
         confirmed = False
-        headers = {"User-Agent": USER_AGENT}
-        client_id = self._settings.client_id
-        try:
-            if endpoints.revocation_endpoint:
+        if refresh_token and endpoints.revocation_endpoint:
+            try:
                 response = await self._http.post(
                     endpoints.revocation_endpoint,
                     data={
                         "token": refresh_token,
                         "token_type_hint": "refresh_token",
-                        "client_id": client_id,
+                        "client_id": self._settings.client_id,
                     },
-                    headers=headers,
+                    headers={"User-Agent": USER_AGENT},
                 )
                 confirmed = response.status_code == 200
-            if endpoints.end_session_endpoint:
-                form = {"client_id": client_id, "refresh_token": refresh_token}
-                if id_token:
-                    form["id_token_hint"] = id_token
-                response = await self._http.post(
-                    endpoints.end_session_endpoint, data=form, headers=headers
-                )
-                confirmed = confirmed or response.status_code in (200, 204, 302)
-        except httpx.HTTPError as exc:
-            log.warning("signed out locally; the issuer did not answer: %s", type(exc).__name__)
+            except httpx.HTTPError as exc:
+                log.warning("signed out locally; the issuer did not answer: %s", type(exc).__name__)
+        if switch_account and endpoints.end_session_endpoint:
+            params = {"client_id": self._settings.client_id}
+            if id_token:
+                params["id_token_hint"] = id_token
+            joiner = "&" if "?" in endpoints.end_session_endpoint else "?"
+            url = endpoints.end_session_endpoint + joiner + urlencode(params)
+            await asyncio.to_thread(self._open_browser, url)
         return confirmed
+
+
+def _oauth_error(status: int, body: dict[str, Any]) -> tuple[str, str]:
+    """RFC 6749 5.2: the `error` code and its description, or the HTTP status."""
+    return str(body.get("error") or f"HTTP {status}"), str(body.get("error_description") or "")
