@@ -18,7 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from ctidesk.config.settings import Settings
-from ctidesk.core.calls import Call, CallChanged, CallState, ChangeKind, Direction
+from ctidesk.core.calls import Call, CallChanged, CallState, ChangeKind, Direction, EndCause
 from ctidesk.core.numbers import NumberKind
 from ctidesk.core.ports import (
     NFON,
@@ -322,6 +322,10 @@ class DesktopBridge(QObject):
             )
             return
         method = getattr(self._phone, verb)
+        if verb == "reject":
+            # The tracker keeps "rejected" for the call: the phone may report only its end.
+            self.submit(label, self._tracker.reject(call, method, EndCause.REJECTED))
+            return
         self.submit(label, method(call))
 
     def dial(self, text: str, *, confirmed: bool = False) -> DialPlan | None:
