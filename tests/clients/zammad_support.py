@@ -104,6 +104,8 @@ class Stack:
     statuses: list[SystemStatus]
     caller_ids: list[CallerIdInstruction]
     http: httpx.AsyncClient
+    own_number: str | None = OWN_NUMBER
+    """What the phone reports as its own number (None: a phone that reports none)."""
 
     def phone_event(
         self,
@@ -120,7 +122,7 @@ class Stack:
                 remote=parse_number(number),
                 direction=direction,
                 source_call_id=source_id,
-                local=parse_number(OWN_NUMBER),
+                local=parse_number(self.own_number) if self.own_number else None,
                 cause=cause,
                 at=self.clock(),
             )

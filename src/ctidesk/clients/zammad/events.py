@@ -87,9 +87,9 @@ CAUSE_TABLE: tuple[CauseRow, ...] = (
              "the call was forwarded to a different party"),
     CauseRow(EndCause.VOICEMAIL, IN, False, ZammadCause.NORMAL_CLEARING,
              "NFON history: diverted to the voicemail box, which took the call",
-             "ctidesk sends answer with user=voicemail first (Zammad's voicemail signal, the "
-             "row stays 'callback required'); the box then hung up after the call was "
-             "established"),
+             "the box answered (ctidesk sends answer with user=voicemail, Zammad's voicemail "
+             "signal, so the row stays 'callback required'); then a party hung up after the "
+             "call was established"),
     CauseRow(EndCause.NORMAL, None, True, ZammadCause.NORMAL_CLEARING,
              "phone 'end' after 'up'; NFON CTI hangup after answer; NFON history 'answered'",
              "a party hung up after the call was established"),
@@ -134,9 +134,9 @@ CAUSE_TABLE: tuple[CauseRow, ...] = (
     CauseRow(EndCause.UNKNOWN, OUT, False, ZammadCause.CANCEL,
              "no source said how it ended (the tracker reads it as cancelled)",
              "the caller hung up before the called party picked up"),
-    CauseRow(EndCause.VOICEMAIL, OUT, False, ZammadCause.NORMAL_CLEARING,
-             "the callee's voicemail box took the call",
-             "a party hung up after the call was established"),
+    CauseRow(EndCause.VOICEMAIL, OUT, False, ZammadCause.CANCEL,
+             "never today (a callee's voicemail box taking the call shows as answered)",
+             "no person picked up: the caller hung up before the called party picked up"),
     CauseRow(EndCause.BLOCKED, OUT, False, ZammadCause.BUSY,
              "never: Zammad blocks inbound callers only",
              "the caller is told the called party was busy"),
