@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -158,3 +159,15 @@ def test_a_users_override_still_wins() -> None:
     call = ended_call(EndCause.MISSED, Direction.INBOUND, False, "c")
     [_, hangup] = events_for_call(call, CtiOptions(cause_overrides={"missed": "noAnswer"}))
     assert hangup.get("cause") == "noAnswer"
+
+
+def test_docs_list_each_unanswered_row_with_its_cause() -> None:
+    """docs/zammad.md summarises CAUSE_TABLE; a changed row must change the docs too."""
+    docs = (Path(__file__).parents[2] / "docs" / "zammad.md").read_text(encoding="utf-8")
+    for row in CAUSE_TABLE:
+        if row.answered is not False or row.direction is None or "never" in row.seen_as:
+            continue
+        if row.ending is EndCause.UNKNOWN:
+            continue
+        line = f"| `{row.ending.value}` | {row.direction.value} | no | `{row.cause.value}`"
+        assert line in docs, line

@@ -83,10 +83,10 @@ IN, OUT = Direction.INBOUND, Direction.OUTBOUND
 CAUSE_TABLE: tuple[CauseRow, ...] = (
     # Answered calls: whatever word a source used for the ending, the call was established.
     CauseRow(EndCause.FORWARDED, None, None, ZammadCause.FORWARDED,
-             "NFON CTI/history: transferred or diverted to another party",
+             "a source reporting the call transferred or diverted (none does today)",
              "the call was forwarded to a different party"),
     CauseRow(EndCause.VOICEMAIL, IN, False, ZammadCause.NORMAL_CLEARING,
-             "NFON history: diverted to the voicemail box, which took the call",
+             "a source reporting that the voicemail box took the call (none does today)",
              "the box answered (ctidesk sends answer with user=voicemail, Zammad's voicemail "
              "signal, so the row stays 'callback required'); then a party hung up after the "
              "call was established"),
