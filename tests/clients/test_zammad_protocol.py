@@ -105,6 +105,7 @@ async def test_outbound_to_is_the_dialled_number(tmp_path: Path) -> None:
         await stack.settle()
         row = stack.sim.log_row(call.id)
         assert row is not None and (row.to, row.comment) == ("498999998123", "cancel")
+        assert row.from_ == ""  # our own number is unknown here: empty, never "unknown"
 
 
 # ---------------------------------------------------------------- point 5: the agent rejects

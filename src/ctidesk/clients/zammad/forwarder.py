@@ -157,7 +157,7 @@ class ZammadForwarder:
         self._task: asyncio.Task[None] | None = None
         self._action_tasks: set[asyncio.Task[None]] = set()
         self._failures_in_row = 0
-        self._warned_unknown_to = False
+        self._warned_unknown_own = False
         self._status: SystemStatus | None = None
         self._status_lock = threading.Lock()
 
@@ -170,12 +170,13 @@ class ZammadForwarder:
         if change.call.direction is Direction.UNKNOWN:
             return
         events = events_for_change(change, self._options)
-        if not self._warned_unknown_to and events and not events[0].get("to"):
-            self._warned_unknown_to = True
+        own = "from" if change.call.direction is Direction.OUTBOUND else "to"
+        if not self._warned_unknown_own and events and not events[0].get(own):
+            self._warned_unknown_own = True
             log.warning(
-                "the number the caller dialled is unknown (the phone did not report its own "
-                "number): Zammad's caller log shows the called number empty. Set [zammad] "
-                "answering_number to your number, e.g. 4930123456"
+                "ctidesk does not know your own number (the phone did not report it), so "
+                "Zammad's caller log shows it empty (inbound: the called number, outbound: "
+                "the caller). Set [zammad] answering_number to your number, e.g. 4930123456"
             )
         added = self.outbox.add(events)
         if added:
@@ -403,7 +404,8 @@ class ZammadForwarder:
         return _Verdict.APPLIED if applied else _Verdict.NOT_APPLIED
 
     def _count_unverified(self, item: OutboxEvent) -> None:
-        """The resend cap is reached: stop, accepting that Zammad may have it once or twice."""
+        """The resend cap is reached: stop, accepting that Zammad may have applied it more than
+        once (up to once per attempt)."""
         sent = item.attempts
         self.outbox.mark_delivered(
             item.seq,
