@@ -170,11 +170,6 @@
         <translation>Doppelte Nummern ausgelassen: %1.</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/call_list_window.py" line="283"/>
-        <source>Lines not imported: %1</source>
-        <translation>Nicht importierte Zeilen: %1</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/call_list_window.py" line="293"/>
         <source>Import call list</source>
         <translation>Anrufliste importieren</translation>
@@ -233,6 +228,56 @@
         <location filename="../../src/ctidesk/gui/call_list_window.py" line="1"/>
         <source>Numbers in this list</source>
         <translation>Nummern in dieser Liste</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="225"/>
+        <source>Lines not imported</source>
+        <translation>Nicht importierte Zeilen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="290"/>
+        <source>Vanity numbers</source>
+        <translation>Vanity-Nummern</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="292"/>
+        <source>Line %1: %2 is %3</source>
+        <translation>Zeile %1: %2 ist %3</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="300"/>
+        <source>These lines have letters in place of digits, like a vanity number (the letters of the phone&apos;s keypad). Import them as the numbers shown?</source>
+        <translation>Diese Zeilen enthalten Buchstaben statt Ziffern, wie eine Vanity-Nummer (die Buchstaben der Telefontastatur). Als die angezeigten Nummern importieren?</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="325"/>
+        <source>No phone numbers found to import. Paste one number per line (a name may come before or after it) or choose a CSV file with a “number” column.</source>
+        <translation>Keine Telefonnummern zum Importieren gefunden. Fügen Sie eine Nummer pro Zeile ein (ein Name darf davor oder danach stehen) oder wählen Sie eine CSV-Datei mit einer Spalte „Telefon“.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="342"/>
+        <source>Lines not imported: %1. Each is listed below: correct it and import it again.</source>
+        <translation>Nicht importierte Zeilen: %1. Sie stehen unten einzeln: Korrigieren Sie sie und importieren Sie sie erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="354"/>
+        <source>Line %1 has no phone number: %2</source>
+        <translation>Zeile %1 enthält keine Telefonnummer: %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="356"/>
+        <source>Line %1 is not a phone number that can be dialled: %2</source>
+        <translation>Zeile %1 ist keine wählbare Telefonnummer: %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="358"/>
+        <source>Line %1 has no number to call (anonymous): %2</source>
+        <translation>Zeile %1 hat keine Nummer zum Anrufen (anonym): %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="360"/>
+        <source>Line %1 was left out, as you chose, because its number has letters: %2</source>
+        <translation>Zeile %1 wurde wie gewünscht ausgelassen, weil ihre Nummer Buchstaben enthält: %2</translation>
     </message>
 </context>
 <context>
@@ -483,6 +528,46 @@
         <source>Closes this pop-up; the call goes on</source>
         <translation>Schließt dieses Pop-up; der Anruf läuft weiter</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="317"/>
+        <source>&amp;Notes for the call journal:</source>
+        <translation>&amp;Notizen für das Anrufjournal:</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="318"/>
+        <source>Notes for the call journal</source>
+        <translation>Notizen für das Anrufjournal</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="320"/>
+        <source>What was agreed, what to do next</source>
+        <translation>Was vereinbart wurde, was als Nächstes zu tun ist</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="322"/>
+        <source>&amp;Done</source>
+        <translation>Fert&amp;ig</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="322"/>
+        <source>Done: save the notes and close the card</source>
+        <translation>Fertig: Notizen speichern und die Karte schließen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="324"/>
+        <source>When the card closes</source>
+        <translation>Wann sich die Karte schließt</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="371"/>
+        <source>Stays until you press Done.</source>
+        <translation>Bleibt offen, bis Sie auf Fertig drücken.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="374"/>
+        <source>Closes in %1 s; typing keeps it open.</source>
+        <translation>Schließt sich in %1 s; Tippen hält sie offen.</translation>
+    </message>
 </context>
 <context>
     <name>Desktop</name>
@@ -653,6 +738,21 @@
         <location filename="../../src/ctidesk/gui/bridge.py" line="415"/>
         <source>Signing out of NFON</source>
         <translation>Bei NFON abmelden</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/bridge.py" line="290"/>
+        <source>The caller's number was withheld; it cannot be called back</source>
+        <translation>Der Anrufer hat seine Nummer unterdrückt; er kann nicht zurückgerufen werden</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/bridge.py" line="297"/>
+        <source>Notes cannot be saved: the call journal is not open</source>
+        <translation>Die Notizen können nicht gespeichert werden: das Anrufjournal ist nicht geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/bridge.py" line="304"/>
+        <source>Saving the notes failed: %1. Copy them into a ticket instead.</source>
+        <translation>Speichern der Notizen fehlgeschlagen: %1. Kopieren Sie sie stattdessen in ein Ticket.</translation>
     </message>
 </context>
 <context>
@@ -847,6 +947,44 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/tray.py" line="81"/>
         <source>ctidesk menu</source>
         <translation>ctidesk-Menü</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="26"/>
+        <source>Anonymous</source>
+        <translation>Anonym</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="29"/>
+        <source>new</source>
+        <translation>neu</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="30"/>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="31"/>
+        <source>pending reminder</source>
+        <translation>warten auf Erinnerung</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="32"/>
+        <source>pending close</source>
+        <translation>warten auf schließen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="33"/>
+        <source>closed</source>
+        <translation>geschlossen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="34"/>
+        <source>merged</source>
+        <translation>zusammengefügt</translation>
     </message>
 </context>
 <context>
@@ -1128,6 +1266,64 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
         <source>Keep the call</source>
         <translation>Den Anruf behalten</translation>
+    </message>
+</context>
+<context>
+    <name>MissedCallCard</name>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="630"/>
+        <source>Missed call from %1</source>
+        <translation>Verpasster Anruf von %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="634"/>
+        <source>Missed call at %1</source>
+        <translation>Verpasster Anruf um %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="637"/>
+        <source>%1 missed calls, the last at %2</source>
+        <translation>%1 verpasste Anrufe, der letzte um %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="641"/>
+        <source>Missed call</source>
+        <translation>Verpasster Anruf</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="297"/>
+        <source>Number</source>
+        <translation>Nummer</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="298"/>
+        <source>Name from the phone</source>
+        <translation>Name vom Telefon</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="295"/>
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="649"/>
+        <source>Dismiss: the call stays in the journal (Esc)</source>
+        <translation>Schließen: der Anruf bleibt im Journal (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="650"/>
+        <source>&amp;Call back</source>
+        <translation>&amp;Zurückrufen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="9"/>
+        <source>Call back</source>
+        <translation>Zurückrufen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="654"/>
+        <source>Call %1 back from the phone</source>
+        <translation>%1 vom Telefon aus zurückrufen</translation>
     </message>
 </context>
 <context>
@@ -1860,6 +2056,26 @@ Trotzdem wählen?</translation>
         <source>already used by another hotkey above; pick another</source>
         <translation>schon von einem anderen Tastenkürzel oben belegt; wählen Sie ein anderes</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="454"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="455"/>
+        <source>until I press Done</source>
+        <translation>bis ich auf Fertig drücke</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="459"/>
+        <source>&amp;Keep the card after a call</source>
+        <translation>Karte nach dem Anruf offen &amp;lassen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="464"/>
+        <source>for notes and a ticket after an answered call; typing starts the time again</source>
+        <translation>für Notizen und ein Ticket nach einem angenommenen Anruf; Tippen startet die Zeit neu</translation>
+    </message>
 </context>
 <context>
     <name>StatsWidget</name>
@@ -1926,11 +2142,6 @@ Trotzdem wählen?</translation>
         <translation>Warte- und Gesprächszeit pro Tag (Durchschnitt)</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/stats_widget.py" line="358"/>
-        <source>Answered vs missed</source>
-        <translation>Angenommen und verpasst</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="376"/>
         <source>Computing…</source>
         <translation>Wird berechnet…</translation>
@@ -1939,11 +2150,6 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="377"/>
         <source>Computing statistics</source>
         <translation>Statistik berechnen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/stats_widget.py" line="396"/>
-        <source>Other</source>
-        <translation>Sonstige</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="421"/>
@@ -1959,6 +2165,36 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="1"/>
         <source>Statistics period</source>
         <translation>Zeitraum der Statistik</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="429"/>
+        <source>Not reached</source>
+        <translation>Nicht erreicht</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="429"/>
+        <source>In progress</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="390"/>
+        <source>Inbound calls: answered and missed</source>
+        <translation>Eingehende Anrufe: angenommen und verpasst</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="468"/>
+        <source>No inbound calls</source>
+        <translation>Keine eingehenden Anrufe</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="470"/>
+        <source>%1 % answered of %2 inbound</source>
+        <translation>%1 % angenommen von %2 eingehenden</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="479"/>
+        <source>Calls in progress, not counted until they end: %1</source>
+        <translation>Laufende Anrufe, erst nach dem Ende gezählt: %1</translation>
     </message>
 </context>
 <context>
@@ -2150,6 +2386,26 @@ Trotzdem wählen?</translation>
         <source>Sign &amp;in to NFON</source>
         <translation>Bei NFON &amp;anmelden</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="271"/>
+        <source>&amp;Missed calls (%1)</source>
+        <translation>&amp;Verpasste Anrufe (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="303"/>
+        <source>A caller with a withheld number called at %1.</source>
+        <translation>Ein Anrufer mit unterdrückter Nummer hat um %1 angerufen.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="306"/>
+        <source>%1 called at %2. Click here to call back.</source>
+        <translation>%1 hat um %2 angerufen. Hier klicken, um zurückzurufen.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="310"/>
+        <source>Missed call</source>
+        <translation>Verpasster Anruf</translation>
+    </message>
 </context>
 <context>
     <name>TrayStatus</name>
@@ -2223,6 +2479,11 @@ Trotzdem wählen?</translation>
         <source>Last problem: %1</source>
         <translation>Letztes Problem: %1</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/icons.py" line="208"/>
+        <source>Missed calls not seen yet: %1</source>
+        <translation>Noch nicht gesehene verpasste Anrufe: %1</translation>
+    </message>
 </context>
 <context>
     <name>ctidesk</name>
@@ -2240,6 +2501,11 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/main.py" line="206"/>
         <source>ctidesk cannot start</source>
         <translation>ctidesk kann nicht starten</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/main.py" line="205"/>
+        <source>ctidesk ran into an unexpected error and keeps running. If it happens again, choose Copy diagnostics in the tray menu and send the result to your administrator. (%1)</source>
+        <translation>ctidesk ist auf einen unerwarteten Fehler gestoßen und läuft weiter. Wenn er wieder auftritt, wählen Sie im Menü des Symbols im Infobereich „Diagnose kopieren“ und senden Sie das Ergebnis an Ihre Administration. (%1)</translation>
     </message>
 </context>
 </TS>

@@ -77,7 +77,9 @@ def test_demo_ring_shows_caller_and_buttons_drive_the_phone(
     card.customer_button.click()
     assert opened and "/#user/profile/" in opened[-1]
     card.end_button.click()
-    run(wait_until(lambda: not desktop.popups.cards()))
+    run(wait_until(lambda: card.after_call))
+    card.done_button.click()
+    assert not desktop.popups.cards()
     assert world.phone_sim.line(1).state == "idle"
     run(wait_until(lambda: [e for _c, e in applied_pushes(world.zammad_sim)][-1:] == ["hangup"]))
     assert [e for _c, e in applied_pushes(world.zammad_sim)] == ["newCall", "answer", "hangup"]

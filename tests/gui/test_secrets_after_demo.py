@@ -63,7 +63,9 @@ def _ring_answer_end(desktop: Desktop, world: DemoWorld, run: Any) -> None:
     card.answer_button.click()
     run(wait_until(lambda: card.call.state is CallState.CONNECTED))
     card.end_button.click()
-    run(wait_until(lambda: not desktop.popups.cards()))
+    run(wait_until(lambda: card.after_call))
+    card.done_button.click()
+    assert not desktop.popups.cards()
 
 
 def test_no_secret_in_any_file_after_a_demo_session_with_faults(

@@ -173,6 +173,13 @@ class PopupSettings(_Section):
     show_outbound: bool = True
     close_when: Literal["ended", "answered_elsewhere", "dismissed"] = "ended"
     position: Literal["tray", "top_right", "bottom_right"] = "tray"
+    after_call_seconds: int = Field(
+        default=120,
+        ge=0,
+        le=3600,
+        description="an answered call's card stays this long after the call for notes and a "
+        "ticket (typing starts it again); 0: until Done",
+    )
 
 
 class HotkeySettings(_Section):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from ctidesk.core.callbacks import callable_key, settled_key
 from ctidesk.core.calls import Call, CallChanged, ChangeKind, Direction, EndCause
 
 _MIGRATIONS: list[str] = [
@@ -167,6 +168,7 @@ class Journal:
         self._lock = threading.RLock()
         self._queue_lock = threading.Lock()
         self._pending: dict[str, tuple[object, ...]] = {}
+        self._settling: dict[str, tuple[str, float]] = {}
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -229,8 +231,11 @@ class Journal:
         """Queue the call's row (repeated changes of one call coalesce); the writer thread
         commits it within `FLUSH_INTERVAL`."""
         row = _row(call)  # here, not in the writer: Python work there would hold the GIL
+        settles = settled_key(call)
         with self._queue_lock:
             self._pending[call.id] = row
+            if settles is not None:
+                self._settling[call.id] = (settles, call.started_at.timestamp())
             queued = len(self._pending)
         if queued >= QUEUE_LIMIT:
             self.flush()  # the writer is falling behind (it waits for the GIL): write here
@@ -245,14 +250,17 @@ class Journal:
         """Commit the queue; the caller holds ``_lock``, so batches land in the order taken."""
         with self._queue_lock:
             rows, self._pending = self._pending, {}
+            settling, self._settling = self._settling, {}
         if not rows:
             return
         try:
             with self._tx(flush_first=False) as db:
                 db.executemany(_UPSERT, rows.values())
+                db.executemany(_SETTLE, settling.values())
         except BaseException:
             with self._queue_lock:
                 self._pending = rows | self._pending  # back in the queue; newer changes win
+                self._settling = settling | self._settling
             raise
 
     def merge_history(self, record: HistoryRecord) -> str:
@@ -262,6 +270,7 @@ class Journal:
         from the tracker with the same number that started within two minutes is the same call.
         """
         missed = record.status == "missed" and record.direction is Direction.INBOUND
+        callable_number = callable_key(record.remote_key)
         with self._tx() as db:
             row = db.execute("SELECT id FROM calls WHERE nfon_uuid=?", (record.uuid,)).fetchone()
             if row is None:
@@ -313,6 +322,10 @@ class Journal:
                         ),
                     ),
                 )
+                if callable_number and record.status == "answered":
+                    db.execute(_SETTLE, (record.remote_key, record.started_at.timestamp()))
+                elif callable_number and missed:
+                    db.execute(_SETTLED_LATER, (call_id, record.remote_key))
                 return call_id
             call_id = str(row[0])
             db.execute(
@@ -381,6 +394,21 @@ class Journal:
             rows = self._db.execute(sql, (*params, limit, offset)).fetchall()
         return [_entry(r) for r in rows]
 
+
+_SETTLE = """
+    UPDATE calls SET done=1
+    WHERE remote_key=? AND needs_callback=1 AND done=0 AND started_at<?
+"""
+"""A call answered with this number settles its earlier missed calls (`callbacks.settled_key`):
+they stay in the journal as "Done", as if the agent had ticked them."""
+_SETTLED_LATER = """
+    UPDATE calls SET done=1 WHERE id=?1 AND EXISTS (
+        SELECT 1 FROM calls AS later
+        WHERE later.remote_key=?2 AND later.answered_at IS NOT NULL
+        AND later.started_at > (SELECT started_at FROM calls WHERE id=?1)
+    )
+"""
+"""A missed call learnt late (from NFON's history) that a later answered call already settled."""
 
 _UPSERT = """
     INSERT INTO calls (id, direction, remote_raw, remote_e164, remote_key, remote_name,

@@ -18,6 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from ctidesk.config.settings import Settings
+from ctidesk.core.callbacks import UnseenMissedCalls
 from ctidesk.core.calls import Call, CallChanged, CallState, ChangeKind, Direction, EndCause
 from ctidesk.core.numbers import NumberKind
 from ctidesk.core.ports import (
@@ -46,6 +47,9 @@ __all__ = ["NFON", "PHONE", "SYSTEMS", "ZAMMAD", "DesktopBridge", "DesktopStatus
 
 DEFAULT_PROBE_SECONDS = 30.0
 
+NotesSink = Callable[[str, str], None]
+"""Stores a call's notes (``Journal.set_notes``)."""
+
 
 @dataclass(frozen=True)
 class DesktopStatus:
@@ -58,6 +62,8 @@ class DesktopStatus:
     nfon_signed_in: bool | None = None
     nfon_account: str = ""
     last_error: str = ""
+    missed: int = 0
+    """Missed calls the agent has not seen yet (see `UnseenMissedCalls`)."""
 
     def state_of(self, system: str) -> ReachState:
         status = self.systems.get(system)
@@ -80,6 +86,11 @@ class DesktopBridge(QObject):
     dialled = Signal(object)
     ticket_created = Signal(str, object)
     settings_changed = Signal(object)
+    missed_call = Signal(object)
+    """A call was missed (the `Call`): notify the agent."""
+    missed_cleared = Signal(object)
+    """These missed calls (a list of call ids) were seen or settled by a callback."""
+    notes_saved = Signal(str)
 
     def __init__(
         self,
@@ -92,6 +103,7 @@ class DesktopBridge(QObject):
         nfon_dialler: Dialler | None = None,
         nfon_account: NfonAccount | None = None,
         opener: UrlOpener | None = None,
+        notes: NotesSink | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -103,6 +115,8 @@ class DesktopBridge(QObject):
         self._nfon_dialler = nfon_dialler
         self._account = nfon_account
         self._opener = opener or _open_with_desktop_services
+        self._notes = notes
+        self._missed = UnseenMissedCalls()
         self._infos: OrderedDict[str, CallerInfo] = OrderedDict()
         self._last_inbound: str | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -246,6 +260,53 @@ class DesktopBridge(QObject):
             self.caller_info_ready.emit(call.id, known)
         if change.change in (ChangeKind.CREATED, ChangeKind.STATE, ChangeKind.ENDED):
             self._count_calls()
+        self._follow_missed(change)
+
+    def _follow_missed(self, change: CallChanged) -> None:
+        outcome = self._missed.on_call_changed(change)
+        if not outcome:
+            return
+        self._set_status(missed=len(self._missed))
+        if outcome.removed:
+            self.missed_cleared.emit(outcome.removed)
+        if outcome.added is not None:
+            self.missed_call.emit(outcome.added)
+
+    def unseen_missed(self) -> list[Call]:
+        """The missed calls the agent has not seen yet, oldest first."""
+        return self._missed.calls()
+
+    def mark_missed_seen(self, call_ids: list[str] | None = None) -> None:
+        """The agent has seen these missed calls (all when None): they leave the count."""
+        seen = self._missed.mark_seen(call_ids)
+        if seen:
+            self._set_status(missed=len(self._missed))
+            self.missed_cleared.emit(seen)
+
+    def call_back(self, call: Call) -> None:
+        """Dial a missed call's number the way the journal's "Call back" does; it is seen."""
+        self.mark_missed_seen([call.id])
+        if call.remote.is_anonymous:
+            self.report_error(self.tr("The caller's number was withheld; it cannot be called back"))
+            return
+        self.dial(call.remote.e164 or call.remote.raw)
+
+    def save_notes(self, call_id: str, notes: str) -> None:
+        """Store the notes typed for a call in its journal row."""
+        if self._notes is None:
+            self.report_error(self.tr("Notes cannot be saved: the call journal is not open"))
+            return
+        try:
+            self._notes(call_id, notes)
+        except Exception as exc:
+            log.exception("saving the notes of %s failed", call_id)
+            self.report_error(
+                self.tr("Saving the notes failed: %1. Copy them into a ticket instead.").replace(
+                    "%1", str(exc)
+                )
+            )
+            return
+        self.notes_saved.emit(call_id)
 
     def _count_calls(self) -> None:
         live = self._tracker.live_calls()
@@ -405,25 +466,29 @@ class DesktopBridge(QObject):
             log.exception("opening %s failed", url)
             self.report_error(self.tr("Could not open the browser: %1").replace("%1", str(exc)))
 
-    def create_ticket(self, call_id: str) -> None:
+    def create_ticket(self, call_id: str, notes: str = "", call: Call | None = None) -> None:
+        """A ticket for the call; ``notes`` (after-call work) go into its text. ``call``: the
+        card's copy, for a call the tracker has already let go."""
         if self._lookup is None:
             self.report_error(self.tr("Creating a ticket needs Zammad; set it up in Settings"))
             return
-        call = self.call(call_id)
+        call = self.call(call_id) or call
         if call is None:
             self.report_error(
                 self._failed(self.tr("Creating a ticket"), self.tr("the call is no longer known"))
             )
             return
         info = self._infos.get(call_id) or CallerInfo(number=call.remote)
-        self.submit(self.tr("Creating a ticket"), self._create_ticket(call, info))
+        self.submit(self.tr("Creating a ticket"), self._create_ticket(call, info, notes))
 
-    async def _create_ticket(self, call: Call, info: CallerInfo) -> None:
+    async def _create_ticket(self, call: Call, info: CallerInfo, notes: str = "") -> None:
         assert self._lookup is not None
         who = info.best.name if info.best else (call.remote_name or call.remote.display())
         title = f"Call from {who}"
         started = call.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
         body = f"{call.direction.value}bound call with {call.remote.display()} at {started}."
+        if notes.strip():
+            body += "\n\n" + notes.strip()
         ticket: TicketSummary = await self._lookup.create_ticket(info, title, body)
         self.ticket_created.emit(call.id, ticket)
         self.notice.emit(self.tr("Ticket %1 created").replace("%1", ticket.number))

@@ -5,6 +5,8 @@ Built by `gui.main.run` (and the tests) from a `Context` and a `Core`; the netwo
 attached later with `attach`, so the tray can show before anything slow happens. The records
 windows open before that too; what they need from the network (Zammad, NFON) is plugged in when
 it arrives. Saved settings reach the event actions, the ringer and the language at once.
+Missed calls count on the tray until the agent has seen them: opening the journal (also from
+the tray's "Missed calls (N)", which shows the calls needing a callback) or calling back.
 """
 
 from __future__ import annotations
@@ -135,7 +137,9 @@ class Desktop(QObject):
         self._team_task: object = None
         self._confirmations: list[DialConfirmation] = []
         self.translations = translations
-        self.bridge = DesktopBridge(core.tracker, context.settings, loop, opener=opener)
+        self.bridge = DesktopBridge(
+            core.tracker, context.settings, loop, opener=opener, notes=core.journal.set_notes
+        )
         self.history = DialHistory(context.paths.data_dir / "dial_history.json")
         self.dialer: DialerWindow | None = None
         self.settings_dialog: SettingsDialog | None = None
@@ -166,6 +170,7 @@ class Desktop(QObject):
                 open_journal=self.open_journal,
                 open_call_lists=self.open_call_lists,
                 open_team=self.open_team,
+                open_missed_calls=self.open_missed_calls,
             ),
             tray_available=tray_available,
             tray_icon=tray_icon,
@@ -175,6 +180,7 @@ class Desktop(QObject):
         self.bridge.settings_changed.connect(self._settings_saved)
         self.bridge.call_changed.connect(self._call_changed)
         self.bridge.caller_info_ready.connect(self._caller_info)
+        self.bridge.notes_saved.connect(self._notes_saved)
         self.server = (
             InstanceServer(instance_name, self.handle_request, self) if instance_name else None
         )
@@ -237,6 +243,11 @@ class Desktop(QObject):
         if self.call_list_window is not None:
             self.call_list_window.call_changed(change)
 
+    def _notes_saved(self, call_id: str) -> None:
+        """Notes typed on an after-call card: the open journal shows them at once."""
+        if self.journal_window is not None:
+            self.journal_window.refresh_entry(call_id)
+
     def _caller_info(self, call_id: str, info: CallerInfo) -> None:
         self.event_actions.on_caller_info(call_id, info)
         self.ringer.on_caller_info(call_id, info)
@@ -278,7 +289,9 @@ class Desktop(QObject):
         window.set_remote_actions(mark, delete, connecting=not self._attached)
 
     def open_journal(self) -> JournalWindow:
-        """The call journal (and its statistics); opened once, raised afterwards."""
+        """The call journal (and its statistics); opened once, raised afterwards. The agent
+        sees the missed calls there: they leave the tray's count."""
+        self.bridge.mark_missed_seen()
         if self.journal_window is None:
             from ctidesk.core.journal_reader import JournalReader
             from ctidesk.gui.journal_window import JournalWindow
@@ -296,6 +309,12 @@ class Desktop(QObject):
             self.journal_window.reload()
         _raise(self.journal_window)
         return self.journal_window
+
+    def open_missed_calls(self) -> JournalWindow:
+        """The tray's "Missed calls (N)": the journal, showing the calls needing a callback."""
+        window = self.open_journal()
+        window.show_callbacks_only()
+        return window
 
     def open_call_lists(self) -> CallListWindow:
         if self.call_list_window is None:

@@ -3,7 +3,8 @@
 `icon_look` decides (pure, testable); `draw_tray_icon` paints. A handset on a coloured disc:
 green all well, blue on a call, amber ringing, red with a bar for do-not-disturb, grey with a
 cross when the phone cannot be reached. Small corner badges: orange for a Zammad problem, a hollow
-ring when NFON is set up but not signed in, red for an error waiting to be read.
+ring when NFON is set up but not signed in, red for an error waiting to be read; top left, a
+red disc with the number of missed calls not seen yet (9+ beyond nine).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from ctidesk.core.ports import ReachState
 from ctidesk.gui.bridge import NFON, PHONE, ZAMMAD, DesktopStatus
@@ -25,6 +26,7 @@ COLOURS = {
     "phone_down": "#7a7a7a",
     "unknown": "#5f7f8f",
 }
+MISSED_SHOWN_UP_TO = 9
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class IconLook:
     zammad_problem: bool = False
     nfon_signed_out: bool = False
     error: bool = False
+    missed: int = 0
+    """Missed calls not seen yet, capped at ``MISSED_SHOWN_UP_TO + 1`` (drawn as 9+)."""
 
 
 def icon_look(status: DesktopStatus) -> IconLook:
@@ -57,6 +61,7 @@ def icon_look(status: DesktopStatus) -> IconLook:
         zammad_problem=status.state_of(ZAMMAD) in _PROBLEM_STATES,
         nfon_signed_out=nfon_configured and status.nfon_signed_in is False,
         error=bool(status.last_error),
+        missed=min(status.missed, MISSED_SHOWN_UP_TO + 1),
     )
 
 
@@ -104,8 +109,26 @@ def draw_tray_icon(look: IconLook, size: int = 64) -> QIcon:
         if hollow:
             painter.setPen(QPen(QColor(colour), 4 * unit))
         painter.drawEllipse(QPointF(centre.x() * unit, centre.y() * unit), 9 * unit, 9 * unit)
+    if look.missed:
+        _draw_missed_badge(painter, unit, look.missed)
     painter.end()
     return QIcon(pixmap)
+
+
+def _draw_missed_badge(painter: QPainter, unit: float, missed: int) -> None:
+    """The count of unseen missed calls: white digits on a red disc, large enough to read at
+    the 16-24 px a tray draws the icon."""
+    badge = QRectF(0, 0, 38 * unit, 38 * unit)
+    painter.setPen(QPen(QColor("white"), 3 * unit))
+    painter.setBrush(QColor("#d32f2f"))
+    painter.drawEllipse(badge.adjusted(1.5 * unit, 1.5 * unit, -1.5 * unit, -1.5 * unit))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(max(1, round((20 if missed > MISSED_SHOWN_UP_TO else 28) * unit)))
+    painter.setFont(font)
+    painter.setPen(QColor("white"))
+    text = f"{MISSED_SHOWN_UP_TO}+" if missed > MISSED_SHOWN_UP_TO else str(missed)
+    painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
 
 
 def _draw_handset(painter: QPainter, unit: float) -> None:
@@ -181,6 +204,12 @@ def describe(status: DesktopStatus) -> str:
         if status.dnd
         else translate("TrayStatus", "Do not disturb: off")
     )
+    if status.missed:
+        lines.append(
+            translate("TrayStatus", "Missed calls not seen yet: %1").replace(
+                "%1", str(status.missed)
+            )
+        )
     if status.last_error:
         lines.append(translate("TrayStatus", "Last problem: %1").replace("%1", status.last_error))
     return "\n".join(lines)

@@ -45,9 +45,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctidesk.core.calls import CallChanged, ChangeKind
+from ctidesk.core.calls import CallChanged, CallState, ChangeKind
 from ctidesk.core.journal import Journal, JournalEntry, JournalFilter
 from ctidesk.core.journal_reader import PAGE_SIZE, JournalReader, PageCursor
+from ctidesk.gui.formatting import entry_number, number_text, short_date_time
 from ctidesk.gui.stats_widget import StatsWidget
 
 log = logging.getLogger(__name__)
@@ -265,11 +266,11 @@ class JournalTableModel(QAbstractTableModel):
 
     def _display(self, entry: JournalEntry, column: str) -> str:
         if column == "time":
-            return entry.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            return short_date_time(entry.started_at.astimezone())
         if column == "direction":
             return self.direction_text(entry)
         if column == "number":
-            return entry.number
+            return number_text(entry_number(entry))
         if column == "name":
             return display_name(entry)
         if column == "result":
@@ -540,9 +541,10 @@ class JournalWindow(QWidget):
             self.summary_view.setPlainText("")
             self.notes_edit.setPlainText("")
             return
-        who = display_name(entry) or entry.number
-        when = entry.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        self.details_title.setText(f"<b>{_escape(who)}</b><br>{_escape(entry.number)} · {when}")
+        number = number_text(entry_number(entry))
+        who = display_name(entry) or number
+        when = short_date_time(entry.started_at.astimezone())
+        self.details_title.setText(f"<b>{_escape(who)}</b><br>{_escape(number)} · {when}")
         self.summary_view.setPlainText(
             entry.summary or self.tr("NFON has no summary for this call.")
         )
@@ -607,9 +609,25 @@ class JournalWindow(QWidget):
             bar.setValue(self.table.verticalHeader().sectionPosition(row) + past)
 
     def call_changed(self, change: CallChanged) -> None:
-        """Bridge `call_changed` slot: new and ended calls appear after a short pause."""
-        if change.change in (ChangeKind.CREATED, ChangeKind.ENDED) and self.isVisible():
+        """Bridge `call_changed` slot: new and ended calls appear after a short pause, and so
+        do the missed calls an answered callback settled."""
+        answered = change.change is ChangeKind.STATE and change.call.state is CallState.CONNECTED
+        if (
+            change.change in (ChangeKind.CREATED, ChangeKind.ENDED) or answered
+        ) and self.isVisible():
             self._reload_timer.start()
+
+    def show_callbacks_only(self) -> None:
+        """Show only the calls that still need a callback (the tray's "Missed calls")."""
+        self.search_edit.clear()
+        if self.callbacks_only.isChecked():
+            self.apply_filter()
+        else:
+            self.callbacks_only.setChecked(True)
+
+    def refresh_entry(self, call_id: str) -> None:
+        """A row changed outside this window (notes typed on an after-call card)."""
+        self._refresh_entry(call_id)
 
     def _refresh_entry(self, call_id: str) -> JournalEntry | None:
         self._journal.flush()

@@ -5,6 +5,11 @@ fills in the Zammad customer and tickets when the lookup answers. Several calls 
 tray. The card only reaches the phone through the bridge. The keyboard reaches a card only when
 the agent asks for it (the "focus the pop-up" hotkey, or a click): then Tab moves between its
 buttons, Alt and the underlined letter presses one, and Esc gives the keyboard back.
+
+After an answered call its card stays for after-call work (notes for the journal, a ticket,
+"Done"; ``[popup] after_call_seconds``). A missed call's card closes as before and a small
+`MissedCallCard` with "Call back" takes its place in the stack, until the agent calls back,
+dismisses it, or has seen the missed calls in the journal.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
     QEvent,
-    QLocale,
     QObject,
     QPoint,
     QRect,
@@ -38,6 +42,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -47,9 +52,18 @@ from PySide6.QtWidgets import (
 
 from ctidesk.config.settings import PopupSettings
 from ctidesk.core.calls import Call, CallChanged, CallState, ChangeKind, Direction, EndCause
-from ctidesk.core.numbers import PhoneNumber, parse_number
+from ctidesk.core.numbers import parse_number
 from ctidesk.core.ports import CallerInfo, MatchLevel, TicketSummary
 from ctidesk.gui.bridge import DesktopBridge
+from ctidesk.gui.formatting import (
+    country_name,
+    number_text,
+    short_date,
+    short_date_time,
+    short_time,
+    ticket_state_text,
+)
+from ctidesk.gui.formatting import warm_up as warm_up_formatting
 
 CARD_WIDTH = 380
 COMPACT_WIDTH = 300
@@ -58,6 +72,9 @@ SCREEN_MARGIN = 12
 MAX_TICKETS_SHOWN = 8
 WARM_UP_AFTER_MS = 1000
 CARD_BUILD_INTERVAL_MS = 16
+MAX_MISSED_CARDS = 4
+"""Missed-call cards on screen at most (the oldest make room; the journal lists them all)."""
+NOTES_LINES = 4
 
 _STATE_WORDS = {
     CallState.RINGING: QT_TRANSLATE_NOOP("CallerCard", "ringing"),
@@ -78,20 +95,9 @@ _ENDING_WORDS = {
 }
 
 
-def country_name(number: PhoneNumber) -> str:
-    """The country of a number in the user's language (``Germany``), or empty."""
-    region = number.country()
-    if not region:
-        return ""
-    territory = QLocale.codeToTerritory(region)
-    if territory == QLocale.Country.AnyTerritory:
-        return region
-    return QLocale.territoryToString(territory)
-
-
 def caller_title(call: Call) -> str:
     """The window title screen readers and window lists show."""
-    who = call.remote.display()
+    who = number_text(call.remote)
     if call.remote_name and call.remote_name not in (call.remote.raw, who):
         who = f"{call.remote_name} ({who})"
     if call.direction is Direction.OUTBOUND:
@@ -101,17 +107,21 @@ def caller_title(call: Call) -> str:
 
 def format_ticket(ticket: TicketSummary, now: datetime | None = None) -> list[str]:
     """A ticket's row; "updated" is the time for today and the date otherwise, so the title
-    keeps the room (the full time is in the tooltip)."""
+    keeps the room (the full time is in the tooltip). State and dates in the UI language."""
     updated = ""
     if ticket.updated_at is not None:
         local = ticket.updated_at.astimezone()
         today = (now or datetime.now(local.tzinfo)).astimezone(local.tzinfo).date()
-        updated = local.strftime("%H:%M" if local.date() == today else "%Y-%m-%d")
-    return [f"#{ticket.number}", ticket.title, ticket.state, updated]
+        updated = short_time(local) if local.date() == today else short_date(local.date())
+    return [f"#{ticket.number}", ticket.title, ticket_state_text(ticket.state), updated]
 
 
 class CallerCard(QFrame):
-    """One call's card; ``dismissed`` asks the stack to close it."""
+    """One call's card; ``dismissed`` asks the stack to close it.
+
+    After an answered call it turns into the after-call card (`enter_after_call`): notes for
+    the journal, "Create ticket" and "Done"; the notes are saved however the card closes.
+    """
 
     dismissed = Signal(str)
 
@@ -130,6 +140,13 @@ class CallerCard(QFrame):
         self.compact = compact
         self.answered_here = False
         self._focus_before: QWindow | None = None
+        self.after_call = False
+        self._after_call_seconds = 0
+        self._remaining = 0
+        self._saved_notes = ""
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(1000)
+        self._countdown.timeout.connect(self._tick)
         self.setWindowFlags(
             Qt.WindowType.Tool
             | Qt.WindowType.FramelessWindowHint
@@ -215,11 +232,12 @@ class CallerCard(QFrame):
         self.customer_button = self._button(zammad_row)
         self.ticket_button = self._button(zammad_row)
         self.create_button = self._button(zammad_row)
-        if not self.compact:
-            layout.addLayout(zammad_row)
-        else:
+        self.create_button.setObjectName("createTicketButton")
+        layout.addLayout(zammad_row)
+        if self.compact:
             for button in (self.customer_button, self.ticket_button, self.create_button):
                 button.setVisible(False)
+        self._layout = layout
 
         for button, name in (
             (self.close_button, "dismissButton"),
@@ -238,10 +256,45 @@ class CallerCard(QFrame):
         self.end_button.clicked.connect(lambda: self._bridge.end(self.call_id))
         self.customer_button.clicked.connect(lambda: self._bridge.open_customer(self.call_id))
         self.ticket_button.clicked.connect(self._open_selected_ticket)
-        self.create_button.clicked.connect(lambda: self._bridge.create_ticket(self.call_id))
+        self.create_button.clicked.connect(self._create_ticket)
         give_back = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         give_back.activated.connect(self.give_back_focus)
         self.retranslate()
+
+    def _build_after_call(self) -> None:
+        """Notes, the time left and "Done", built when the answered call ends (not with every
+        card: building a card is on the way from the ring to the pop-up)."""
+        self.after_call_box = QWidget()
+        self.after_call_box.setObjectName("afterCallBox")
+        box = QVBoxLayout(self.after_call_box)
+        box.setContentsMargins(0, 4, 0, 0)
+        box.setSpacing(4)
+        self.notes_label = QLabel()
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setObjectName("afterCallNotes")
+        self.notes_edit.setTabChangesFocus(True)
+        self.notes_edit.setFixedHeight(
+            self.notes_edit.fontMetrics().lineSpacing() * NOTES_LINES
+            + 2 * self.notes_edit.frameWidth()
+            + 8
+        )
+        self._notes_viewport = self.notes_edit.viewport()
+        self._notes_viewport.installEventFilter(self)
+        self.notes_label.setBuddy(self.notes_edit)
+        done_row = QHBoxLayout()
+        self.countdown_label = QLabel()
+        self.countdown_label.setObjectName("afterCallCountdown")
+        self.countdown_label.setWordWrap(True)
+        self.done_button = QPushButton()
+        self.done_button.setObjectName("afterCallDoneButton")
+        self.done_button.clicked.connect(self.dismiss)
+        done_row.addWidget(self.countdown_label, 1)
+        done_row.addWidget(self.done_button)
+        box.addWidget(self.notes_label)
+        box.addWidget(self.notes_edit)
+        box.addLayout(done_row)
+        self._layout.addWidget(self.after_call_box)
+        self.after_call_box.show()  # a child added to a card on screen is not shown by itself
 
     def _button(self, row: QHBoxLayout) -> QPushButton:
         button = QPushButton()
@@ -283,6 +336,8 @@ class CallerCard(QFrame):
         self._label_button(
             self.create_button, self.tr("Create tic&ket"), self.tr("Create a ticket for this call")
         )
+        if self.after_call:
+            self._retranslate_after_call()
         self.update_call(self._call)
         if self._info is not None:
             self.update_info(self._info)
@@ -337,6 +392,68 @@ class CallerCard(QFrame):
         if visible:
             self.show()  # changing a window's flags hides it
 
+    def _retranslate_after_call(self) -> None:
+        self.notes_label.setText(self.tr("&Notes for the call journal:"))
+        self.notes_label.setAccessibleName(self.tr("Notes for the call journal"))
+        self.notes_edit.setAccessibleName(self.tr("Notes for the call journal"))
+        self.notes_edit.setPlaceholderText(self.tr("What was agreed, what to do next"))
+        self._label_button(
+            self.done_button, self.tr("&Done"), self.tr("Done: save the notes and close the card")
+        )
+        self.countdown_label.setAccessibleName(self.tr("When the card closes"))
+        self._show_countdown()
+
+    def _create_ticket(self) -> None:
+        notes = self.notes_edit.toPlainText() if self.after_call else ""
+        self._bridge.create_ticket(self.call_id, notes, self._call)
+
+    def enter_after_call(self, seconds: int) -> None:
+        """The answered call ended: keep the card for notes and a ticket until "Done", or
+        until ``seconds`` pass without typing (0: until "Done")."""
+        if self.after_call:
+            return
+        self.after_call = True
+        self._after_call_seconds = seconds
+        self._build_after_call()
+        self._retranslate_after_call()
+        self.notes_edit.textChanged.connect(self._restart_countdown)
+        self._restart_countdown()
+        self._refresh_buttons()
+        if self.isVisible():
+            self.adjustSize()
+
+    def _restart_countdown(self) -> None:
+        """The full time again (typing keeps the card open), or no countdown at all."""
+        self._remaining = self._after_call_seconds
+        if self._remaining > 0:
+            self._countdown.start()
+        self._show_countdown()
+
+    def _tick(self) -> None:
+        self._remaining -= 1
+        if self._remaining <= 0:
+            self._countdown.stop()
+            self.dismiss()
+            return
+        self._show_countdown()
+
+    def _show_countdown(self) -> None:
+        if self._after_call_seconds <= 0:
+            self.countdown_label.setText(self.tr("Stays until you press Done."))
+        else:
+            self.countdown_label.setText(
+                self.tr("Closes in %1 s; typing keeps it open.").replace("%1", str(self._remaining))
+            )
+
+    def save_notes(self) -> None:
+        """Put the notes typed after the call into its journal row (once per change)."""
+        if not self.after_call:
+            return
+        text = self.notes_edit.toPlainText()
+        if text.strip() and text != self._saved_notes:
+            self._saved_notes = text
+            self._bridge.save_notes(self.call_id, text)
+
     def update_call(self, call: Call) -> None:
         self._call = call
         direction = (
@@ -349,7 +466,7 @@ class CallerCard(QFrame):
             state = QCoreApplication.translate("CallerCard", str(_ENDING_WORDS[call.ending]))
         self.state_label.setText(f"{direction}: {state}")
         country = country_name(call.remote)
-        number = call.remote.display()
+        number = number_text(call.remote)
         self.number_label.setText(f"{number}  ·  {country}" if country else number)
         self.number_label.setAccessibleDescription(number)
         name = call.remote_name or ""
@@ -395,7 +512,7 @@ class CallerCard(QFrame):
             item.setData(0, Qt.ItemDataRole.UserRole, ticket.url)
             item.setToolTip(1, ticket.title)
             if ticket.updated_at is not None:
-                item.setToolTip(3, ticket.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+                item.setToolTip(3, short_date_time(ticket.updated_at.astimezone()))
             if not is_open:
                 for column in range(4):
                     item.setForeground(column, placeholder)
@@ -451,24 +568,179 @@ class CallerCard(QFrame):
         self.customer_button.setEnabled(bool(best and best.url))
         self.ticket_button.setEnabled(bool(self._selected_ticket_url()))
         self.create_button.setEnabled(self._bridge.has_lookup and self._info is not None)
-        self.answer_button.setVisible(not self.compact)
-        self.reject_button.setVisible(not self.compact)
+        calling = not self.after_call
+        self.answer_button.setVisible(not self.compact and calling)
+        self.reject_button.setVisible(not self.compact and calling)
+        self.hold_button.setVisible(calling)
+        self.end_button.setVisible(calling)
+        if self.compact:
+            self.create_button.setVisible(self.after_call)
 
     def dismiss(self) -> None:
+        """Close the card (✕, Esc, "Done" or the after-call time); typed notes are kept."""
+        self._countdown.stop()
+        self.save_notes()
         self.dismissed.emit(self.call_id)
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:
+    def _take_focus(self) -> None:
         """A click says the agent wants the card: from now on it may take keyboard focus."""
         if self.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus:
             self._accept_focus(True)
             self.activateWindow()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self._take_focus()
         super().mousePressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt API name
+        """A click into the notes is a click on the card: the agent wants to type."""
+        if event.type() == QEvent.Type.MouseButtonPress and watched is self.__dict__.get(
+            "_notes_viewport"
+        ):
+            self._take_focus()
+            self.notes_edit.setFocus()
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         elif event.type() == QEvent.Type.PaletteChange and self._info is not None:
             self.update_info(self._info)
+        super().changeEvent(event)
+
+
+class MissedCallCard(QFrame):
+    """A missed call's notification in the stack: who called, when, and "Call back".
+
+    One card per number (a caller who tried three times is one card saying so). Calling back
+    or dismissing marks its calls seen; the stack closes it when they are seen or settled.
+    """
+
+    dismissed = Signal(str)
+
+    def __init__(self, bridge: DesktopBridge, call: Call, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bridge = bridge
+        self._calls: list[Call] = [call]
+        self._key = call.remote.key
+        self.setWindowFlags(
+            Qt.WindowType.Tool
+            | Qt.WindowType.FramelessWindowHint
+            | Qt.WindowType.WindowStaysOnTopHint
+            | Qt.WindowType.WindowDoesNotAcceptFocus
+        )
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.Window)
+        self.setFixedWidth(COMPACT_WIDTH)
+        self.setObjectName("missedCallCard")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setSpacing(4)
+        header = QHBoxLayout()
+        self.title_label = QLabel()
+        self.title_label.setObjectName("missedCallTitle")
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        header.addWidget(self.title_label, 1)
+        self.close_button = QPushButton("✕")
+        self.close_button.setObjectName("missedCallDismissButton")
+        self.close_button.setFlat(True)
+        self.close_button.setFixedWidth(28)
+        self.close_button.clicked.connect(self.dismiss)
+        header.addWidget(self.close_button)
+        layout.addLayout(header)
+        self.number_label = QLabel()
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.number_label)
+        self.name_label = QLabel()
+        layout.addWidget(self.name_label)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.call_back_button = QPushButton()
+        self.call_back_button.setObjectName("missedCallBackButton")
+        self.call_back_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.call_back_button.clicked.connect(self.call_back)
+        buttons.addWidget(self.call_back_button)
+        layout.addLayout(buttons)
+        dismiss = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        dismiss.activated.connect(self.dismiss)
+        self.retranslate()
+
+    @property
+    def key(self) -> str:
+        """The caller's number key: one card per caller."""
+        return self._key
+
+    @property
+    def call(self) -> Call:
+        """The latest missed call from this number."""
+        return self._calls[-1]
+
+    def call_ids(self) -> list[str]:
+        return [call.id for call in self._calls]
+
+    def add(self, call: Call) -> None:
+        """The same caller was missed again."""
+        self._calls.append(call)
+        self.retranslate()
+
+    def forget(self, call_ids: list[str]) -> bool:
+        """These calls were seen or settled; returns whether none is left to show."""
+        self._calls = [call for call in self._calls if call.id not in call_ids]
+        if self._calls:
+            self.retranslate()
+        return not self._calls
+
+    def retranslate(self) -> None:
+        call = self.call
+        who = call.remote.display()
+        if call.remote_name and call.remote_name not in (call.remote.raw, who):
+            who = f"{call.remote_name} ({who})"
+        self.setWindowTitle(self.tr("Missed call from %1").replace("%1", who))
+        self.setAccessibleName(self.windowTitle())
+        when = call.started_at.astimezone().strftime("%H:%M")
+        if len(self._calls) == 1:
+            self.title_label.setText(self.tr("Missed call at %1").replace("%1", when))
+        else:
+            self.title_label.setText(
+                self.tr("%1 missed calls, the last at %2")
+                .replace("%1", str(len(self._calls)))
+                .replace("%2", when)
+            )
+        self.title_label.setAccessibleName(self.tr("Missed call"))
+        self.number_label.setText(call.remote.display())
+        self.number_label.setAccessibleName(self.tr("Number"))
+        name = call.remote_name or ""
+        self.name_label.setText("" if name in (call.remote.raw, call.remote.display()) else name)
+        self.name_label.setVisible(bool(self.name_label.text()))
+        self.name_label.setAccessibleName(self.tr("Name from the phone"))
+        self.close_button.setAccessibleName(self.tr("Dismiss"))
+        self.close_button.setToolTip(self.tr("Dismiss: the call stays in the journal (Esc)"))
+        text = self.tr("&Call back")
+        self.call_back_button.setText(text)
+        self.call_back_button.setAccessibleName(self.tr("Call back"))
+        self.call_back_button.setToolTip(
+            self.tr("Call %1 back from the phone").replace("%1", call.remote.display())
+        )
+        self.call_back_button.setEnabled(not call.remote.is_anonymous)
+
+    def call_back(self) -> None:
+        """Dial the caller the way the journal's "Call back" does; the card has done its job."""
+        ids, latest = self.call_ids(), self.call
+        self._bridge.mark_missed_seen(ids)
+        self._bridge.call_back(latest)
+        self.dismissed.emit(self.key)
+
+    def dismiss(self) -> None:
+        self._bridge.mark_missed_seen(self.call_ids())
+        self.dismissed.emit(self.key)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange and self._calls:
+            self.retranslate()
         super().changeEvent(event)
 
 
@@ -491,6 +763,7 @@ class PopupStack(QObject):
         self._bridge = bridge
         self._anchor = anchor or (lambda: QRect())
         self._cards: dict[str, CallerCard] = {}
+        self._missed: dict[str, MissedCallCard] = {}
         self._waiting: dict[str, Call] = {}
         self._last_build = -1.0
         self._next_build = QTimer(self)
@@ -498,6 +771,8 @@ class PopupStack(QObject):
         self._next_build.timeout.connect(self._build_next)
         bridge.call_changed.connect(self._on_call_changed)
         bridge.caller_info_ready.connect(self._on_caller_info)
+        bridge.missed_call.connect(self._on_missed_call)
+        bridge.missed_cleared.connect(self._on_missed_cleared)
         QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up)
 
     def _warm_up(self) -> None:
@@ -505,6 +780,7 @@ class PopupStack(QObject):
         and font caches, which took the first caller's pop-up from about 4 ms to 9 ms."""
         if self._cards:
             return
+        warm_up_formatting()
         placeholder = Call(
             id="",
             direction=Direction.INBOUND,
@@ -544,6 +820,10 @@ class PopupStack(QObject):
         else:
             self._bridge.answer(call_id)
 
+    def missed_cards(self) -> list[MissedCallCard]:
+        """The missed-call notifications on screen, oldest first."""
+        return list(self._missed.values())
+
     def _on_call_changed(self, change: CallChanged) -> None:
         call = change.call
         card = self._cards.get(call.id)
@@ -558,7 +838,12 @@ class PopupStack(QObject):
                 self._card_when_due(call)
             return
         card.update_call(call)
-        if self._closes(change, answered_here=card.answered_here):
+        after_call = change.change is ChangeKind.ENDED and call.was_answered
+        if after_call and not card.after_call:
+            seconds = self.settings.after_call_seconds
+            card.enter_after_call(0 if self.settings.close_when == "dismissed" else seconds)
+            self._arrange()
+        elif self._closes(change, answered_here=card.answered_here) and not card.after_call:
             self.close_card(call.id)
 
     def _closes(self, change: CallChanged, *, answered_here: bool) -> bool:
@@ -628,15 +913,56 @@ class PopupStack(QObject):
             card.deleteLater()
             self._arrange()
 
+    def _on_missed_call(self, call: Call) -> None:
+        if self.settings.enabled:
+            self.show_missed(call)
+
+    def show_missed(self, call: Call) -> MissedCallCard:
+        """The missed call's notification (the caller's card, when they were missed before)."""
+        key = call.remote.key
+        card = self._missed.pop(key, None)
+        if card is None:
+            card = MissedCallCard(self._bridge, call)
+            card.dismissed.connect(self.close_missed)
+        else:
+            card.add(call)
+        self._missed[key] = card
+        while len(self._missed) > MAX_MISSED_CARDS:
+            self.close_missed(next(iter(self._missed)))
+        card.adjustSize()
+        self._arrange()
+        card.show()
+        card.raise_()
+        return card
+
+    def _on_missed_cleared(self, call_ids: list[str]) -> None:
+        for key, card in list(self._missed.items()):
+            if card.forget(call_ids):
+                self.close_missed(key)
+            else:
+                card.adjustSize()
+
+    def close_missed(self, key: str) -> None:
+        card = self._missed.pop(key, None)
+        if card is not None:
+            card.hide()
+            card.deleteLater()
+            self._arrange()
+
     def close_all(self) -> None:
+        """Every card closes (ctidesk quits); notes typed after a call are kept."""
         self._waiting.clear()
         self._next_build.stop()
-        for call_id in list(self._cards):
+        for call_id, card in list(self._cards.items()):
+            card.save_notes()
             self.close_card(call_id)
+        for key in list(self._missed):
+            self.close_missed(key)
 
     def _arrange(self) -> None:
-        """Stack the cards from the tray corner inwards, newest nearest the tray."""
-        if not self._cards:
+        """Stack the cards from the tray corner inwards, newest nearest the tray; missed-call
+        notifications further in, after the calls."""
+        if not self._cards and not self._missed:
             return
         screen = QGuiApplication.primaryScreen()
         area = screen.availableGeometry() if screen else QRect(0, 0, 1280, 800)
@@ -653,8 +979,11 @@ class PopupStack(QObject):
             top = max(top, anchor.bottom()) if at_top else top
             bottom = min(bottom, anchor.top()) if not at_top else bottom
         y = top + SCREEN_MARGIN if at_top else bottom - SCREEN_MARGIN
-        for card in reversed(list(self._cards.values())):
-            height = card.sizeHint().height()
+        stacked: list[QWidget] = [*self._missed.values(), *self._cards.values()]
+        for card in reversed(stacked):
+            # A card on screen has its real height (word-wrapped labels make it taller than
+            # its size hint: the after-call card's countdown, for one).
+            height = card.height() if card.isVisible() else card.sizeHint().height()
             if not at_top:
                 y -= height
             card.move(QPoint(right - card.width(), y))

@@ -1,8 +1,10 @@
 """The tray icon and its menu, or a small window where the desktop has no system tray.
 
 The icon and tooltip follow `DesktopStatus`; the DND entry follows the phone (it is checked only
-when the phone confirmed). Every entry calls the bridge or opens one of the windows. Texts are
-set in `retranslate`, again whenever the language changes (the menu gets Qt's LanguageChange).
+when the phone confirmed). A missed call gets a message from the tray (clicking it calls back)
+and counts on the icon and in the "Missed calls (N)" entry until the agent has seen it. Every
+entry calls the bridge or opens one of the windows. Texts are set in `retranslate`, again
+whenever the language changes (the menu gets Qt's LanguageChange).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ctidesk.core.calls import Call
 from ctidesk.gui.bridge import DesktopBridge, DesktopStatus
 from ctidesk.gui.icons import TrayIcons, describe
 
@@ -48,6 +51,7 @@ class TrayActions:
     open_journal: Callable[[], object] | None = None
     open_call_lists: Callable[[], object] | None = None
     open_team: Callable[[], object] | None = None
+    open_missed_calls: Callable[[], object] | None = None
 
 
 def no_tray_reason() -> str:
@@ -113,6 +117,9 @@ class TrayController(QObject):
         elif tray_available is None:
             tray_available = QSystemTrayIcon.isSystemTrayAvailable()
         self.menu = QMenu()
+        self.missed_message_call: Call | None = None
+        """The missed call the last tray message was about (clicking it calls back)."""
+        self.last_message = ("", "")
         self._build_menu()
         self.menu.installEventFilter(self)
         self.tray: QSystemTrayIcon | None = None
@@ -122,11 +129,13 @@ class TrayController(QObject):
             self.tray.setIcon(self._icons.icon_for(bridge.status))
             self.tray.setContextMenu(self.menu)
             self.tray.activated.connect(self._activated)
+            self.tray.messageClicked.connect(self._message_clicked)
         else:
             log.warning("no system tray available; showing the status window instead")
             self.window = FallbackWindow(self.menu, actions.quit)
         bridge.status_changed.connect(self.show_status)
         bridge.error.connect(self._show_error)
+        bridge.missed_call.connect(self.notify_missed)
         self.retranslate()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt API name
@@ -142,22 +151,25 @@ class TrayController(QObject):
         self.dnd_action = QAction(menu, checkable=True)
         self.dnd_action.triggered.connect(self._toggle_dnd)
         self.dial_action = QAction(menu)
-        self.dial_action.triggered.connect(self._actions.open_dialer)
+        _on_trigger(self.dial_action, self._actions.open_dialer)
         self.last_caller_action = QAction(menu)
-        self.last_caller_action.triggered.connect(self._actions.show_last_caller)
+        _on_trigger(self.last_caller_action, self._actions.show_last_caller)
         self.journal_action = self._optional_action(self._actions.open_journal)
         self.call_lists_action = self._optional_action(self._actions.open_call_lists)
         self.team_action = self._optional_action(self._actions.open_team)
         self.team_action.setVisible(False)
+        self.missed_action = self._optional_action(self._actions.open_missed_calls)
+        self.missed_action.setObjectName("missedCallsAction")
+        self.missed_action.setVisible(False)
         self.simulate_action: QAction | None = None
         self.settings_action = QAction(menu)
-        self.settings_action.triggered.connect(self._actions.open_settings)
+        _on_trigger(self.settings_action, self._actions.open_settings)
         self.sign_action = QAction(menu)
         self.sign_action.triggered.connect(self._sign)
         self.diagnostics_action = QAction(menu)
-        self.diagnostics_action.triggered.connect(self._actions.copy_diagnostics)
+        _on_trigger(self.diagnostics_action, self._actions.copy_diagnostics)
         self.quit_action = QAction(menu)
-        self.quit_action.triggered.connect(self._actions.quit)
+        _on_trigger(self.quit_action, self._actions.quit)
         menu.addAction(self.dnd_action)
         menu.addAction(self.dial_action)
         menu.addAction(self.last_caller_action)
@@ -167,6 +179,7 @@ class TrayController(QObject):
                 (self.journal_action, self._actions.open_journal),
                 (self.call_lists_action, self._actions.open_call_lists),
                 (self.team_action, self._actions.open_team),
+                (self.missed_action, self._actions.open_missed_calls),
             )
             if opener is not None
         ]
@@ -187,7 +200,7 @@ class TrayController(QObject):
         """An entry that is only in the menu when the composition gives it something to open."""
         action = QAction(self.menu)
         if opener is not None:
-            action.triggered.connect(opener)
+            _on_trigger(action, opener)
         return action
 
     def retranslate(self) -> None:
@@ -215,7 +228,7 @@ class TrayController(QObject):
         if self.simulate_action is None:
             self.simulate_action = QAction(self.tr("Simulate &incoming call"), self.menu)
             self.menu.insertAction(self._calls_end, self.simulate_action)
-        self.simulate_action.triggered.connect(simulate)
+        _on_trigger(self.simulate_action, simulate)
 
     def show(self) -> None:
         if self.tray is not None:
@@ -255,6 +268,10 @@ class TrayController(QObject):
             self.tr("Sign &out of NFON") if status.nfon_signed_in else self.tr("Sign &in to NFON")
         )
         self.last_caller_action.setEnabled(self._bridge.last_caller() is not None)
+        self.missed_action.setText(self.tr("&Missed calls (%1)").replace("%1", str(status.missed)))
+        self.missed_action.setVisible(
+            status.missed > 0 and self._actions.open_missed_calls is not None
+        )
 
     def _toggle_dnd(self, checked: bool) -> None:
         self.dnd_action.setChecked(self._bridge.status.dnd)
@@ -276,8 +293,33 @@ class TrayController(QObject):
     def _show_error(self, message: str) -> None:
         self.notify("ctidesk", message, warning=True)
 
+    def notify_missed(self, call: Call) -> None:
+        """Bridge `missed_call`: say who called; clicking the message calls them back."""
+        who = call.remote.display()
+        if call.remote_name and call.remote_name not in (call.remote.raw, who):
+            who = f"{call.remote_name} ({who})"
+        when = call.started_at.astimezone().strftime("%H:%M")
+        if call.remote.is_anonymous:
+            text = self.tr("A caller with a withheld number called at %1.").replace("%1", when)
+        else:
+            text = (
+                self.tr("%1 called at %2. Click here to call back.")
+                .replace("%1", who)
+                .replace("%2", when)
+            )
+        self.notify(self.tr("Missed call"), text)
+        self.missed_message_call = None if call.remote.is_anonymous else call
+
+    def _message_clicked(self) -> None:
+        """A click on the tray's message: for a missed call not called back yet, call back."""
+        call, self.missed_message_call = self.missed_message_call, None
+        if call is not None and any(c.id == call.id for c in self._bridge.unseen_missed()):
+            self._bridge.call_back(call)
+
     def notify(self, title: str, message: str, *, warning: bool = False) -> None:
         """A balloon from the tray, or the status line of the fallback window."""
+        self.missed_message_call = None
+        self.last_message = (title, message)
         if self.tray is not None and self.tray.isVisible() and self.tray.supportsMessages():
             icon = (
                 QSystemTrayIcon.MessageIcon.Warning
@@ -287,6 +329,13 @@ class TrayController(QObject):
             self.tray.showMessage(title, message, icon, MESSAGE_MILLISECONDS)
         elif self.window is not None:
             self.window.status.setText(f"{message}\n\n{describe(self._bridge.status)}")
+
+
+def _on_trigger(action: QAction, command: Callable[[], object]) -> None:
+    """Run ``command`` with no arguments when the entry is chosen. ``triggered`` carries
+    ``checked``, and PySide6 passes it to any slot that takes an argument: connected directly,
+    "Dial..." called ``open_dialer(text=False)`` and showed a TypeError (issue 14)."""
+    action.triggered.connect(lambda _checked=False: command())
 
 
 def copy_to_clipboard(text: str) -> None:
