@@ -319,6 +319,11 @@
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/popup.py" line="57"/>
+        <source>ended, blocked by Zammad</source>
+        <translation>beendet, von Zammad gesperrt</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="57"/>
         <source>ended, cancelled</source>
         <translation>beendet, abgebrochen</translation>
     </message>

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ctidesk.core.calls import Direction, EndCause, EventKind
+from ctidesk.core.journal import Journal
 from tests.clients.zammad_support import applied_pushes, zammad_stack
 
 MARIA = "+49 89 99998 123"
@@ -52,7 +55,8 @@ async def test_inbound_missed_call_stays_open_for_a_callback(tmp_path: Path) -> 
 
         row = stack.sim.log_row(call.id)
         assert row is not None
-        assert (row.state, row.done, row.comment) == ("hangup", False, "noAnswer")
+        # cancel: "the caller hung up before the called party picked up" (Zammad's hangup docs)
+        assert (row.state, row.done, row.comment) == ("hangup", False, "cancel")
         assert (row.duration_waiting_time, row.duration_talking_time) == (20, None)
         assert row.start_at is None
 
@@ -86,8 +90,20 @@ async def test_outbound_call_uses_the_routing_table_caller_id(tmp_path: Path) ->
         assert (row.duration_waiting_time, row.duration_talking_time) == (4, 30)
 
 
-async def test_blocked_caller_is_rejected_and_still_hung_up(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "phone_says", [None, EndCause.REJECTED], ids=["gxp-terminated", "wp826-rejected"]
+)
+async def test_blocked_caller_is_rejected_not_owed_a_callback_and_hung_up_as_busy(
+    tmp_path: Path, phone_says: EndCause | None
+) -> None:
+    """Issue 15, point 5. Zammad replies {"action":"reject","reason":"busy"} for a blocked
+    caller (cti_controller.rb); the PBX side rejects and still sends hangup. The hangup's cause
+    is busy, the reason Zammad gave ("busy: the called party was busy", Zammad's hangup docs),
+    and the journal owes this caller no callback, however the phone reports the end."""
+    journal = Journal(tmp_path / "journal.sqlite3")
     async with zammad_stack(tmp_path) as stack:
+        stack.phone.reject_cause = phone_says
+        stack.tracker.subscribe(journal.on_call_changed)
         stack.sim.config.block_caller_ids = [{"caller_id": "4915228817386", "note": "spam"}]
         call = stack.phone_event(EventKind.RINGING, JUERGEN_MOBILE)
         await stack.wait_until(lambda: bool(stack.phone.rejected))
@@ -95,15 +111,22 @@ async def test_blocked_caller_is_rejected_and_still_hung_up(tmp_path: Path) -> N
 
         assert stack.phone.rejected == [call.id]
         tracked = stack.tracker.get(call.id)
-        assert tracked is not None and tracked.ending is EndCause.REJECTED
+        assert tracked is not None and tracked.ending is EndCause.BLOCKED
+        assert not tracked.needs_callback
         notes = [(e.source, e.what, e.detail) for e in tracked.timeline if e.source == "zammad"]
         assert notes == [("zammad", "Zammad: caller is blocked, call rejected", "busy")]
         row = stack.sim.log_row(call.id)
         assert row is not None
-        assert (row.state, row.done, row.comment) == ("hangup", False, "busy")
+        assert (row.state, row.comment) == ("hangup", "busy")
+        assert row.done is False  # Zammad's own rule: any unanswered inbound call stays open
         assert row.from_comment == "Jürgen Müller"
         assert row.duration_waiting_time == 0
         assert applied_pushes(stack.sim) == [(call.id, "newCall"), (call.id, "hangup")]
+    journal.flush()
+    entry = journal.get(call.id)
+    assert entry is not None and entry.ending == "blocked" and not entry.needs_callback
+    assert journal.callbacks() == []
+    journal.close()
 
 
 async def test_call_first_seen_already_ended_gets_newcall_then_hangup(tmp_path: Path) -> None:

@@ -47,11 +47,16 @@ class Clock:
 
 @dataclass
 class RecordingPhone:
-    """A `PhoneControl` that records commands; reject ends the call as the real phone would."""
+    """A `PhoneControl` that records commands; reject ends the call as the real phone would.
+
+    A GXP reports a rejected call only as "terminated" (no cause): ``reject_cause`` None. A WP826
+    sends its "rejected call" Action URL: ``EndCause.REJECTED``.
+    """
 
     tracker: CallTracker
     clock: Clock
     rejected: list[str] = field(default_factory=list)
+    reject_cause: EndCause | None = None
 
     async def reject(self, call: Call) -> None:
         self.rejected.append(call.id)
@@ -62,7 +67,7 @@ class RecordingPhone:
                 remote=call.remote,
                 direction=call.direction,
                 source_call_id=call.source_ids.get("phone"),
-                cause=EndCause.REJECTED,
+                cause=self.reject_cause,
                 at=self.clock(),
             )
         )
@@ -99,6 +104,8 @@ class Stack:
     statuses: list[SystemStatus]
     caller_ids: list[CallerIdInstruction]
     http: httpx.AsyncClient
+    own_number: str | None = OWN_NUMBER
+    """What the phone reports as its own number (None: a phone that reports none)."""
 
     def phone_event(
         self,
@@ -115,7 +122,7 @@ class Stack:
                 remote=parse_number(number),
                 direction=direction,
                 source_call_id=source_id,
-                local=parse_number(OWN_NUMBER),
+                local=parse_number(self.own_number) if self.own_number else None,
                 cause=cause,
                 at=self.clock(),
             )
@@ -153,12 +160,15 @@ async def zammad_stack(
     verify: bool = True,
     elasticsearch: bool = True,
     clock_drives_retries: bool = False,
+    allow_violations: bool = False,
     **settings_overrides: object,
 ) -> AsyncIterator[Stack]:
     """Simulator + tracker + forwarder (delivering) + lookup, all closed afterwards.
 
     With ``clock_drives_retries`` the forwarder's outbox runs on the settable clock too, so a
-    test can let minutes pass for retry times and give-up deadlines.
+    test can let minutes pass for retry times and give-up deadlines. Unless
+    ``allow_violations``, the test fails if ctidesk sent anything Zammad documents otherwise
+    (the simulator's ``violations``: causes, answering agent, ``to``, events applied twice).
     """
     clock = Clock()
     sim = ZammadSimulator(clock=clock, elasticsearch=elasticsearch)
@@ -192,6 +202,8 @@ async def zammad_stack(
     )
     try:
         yield stack
+        if not allow_violations:
+            assert sim.violations == [], sim.violations
     finally:
         await forwarder.stop()
         await task

@@ -45,6 +45,8 @@ async def test_bridge_forwards_a_call_to_zammad_and_stops_on_sigterm(
     )
     (row,) = suite.zammad.log
     assert row.state == "hangup" and "8999998123" in row.from_
+    assert row.comment == "normalClearing" and row.to != "unknown"
+    assert suite.zammad.violations == []  # causes, answering agent, to, nothing applied twice
 
     assert await bridge.stop() == 0
     assert bridge.lines[-1] == "stopping"

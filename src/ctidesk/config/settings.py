@@ -87,7 +87,14 @@ class ZammadSettings(_Section):
         default="", description="base URL of Zammad, e.g. https://helpdesk.example.com"
     )
     forward_events: bool = True
-    agent_names: list[str] = Field(default_factory=list, description="sent as user[] to Zammad")
+    agent_names: list[str] = Field(
+        default_factory=list, description="sent as user[] on newCall: the agents whose phones ring"
+    )
+    agent_name: str = Field(
+        default="",
+        description="the agent at this PC, sent as user on answer (empty: the first of "
+        "agent_names)",
+    )
     send_answering_number: bool = False
     answering_number: str = ""
     queue: str = ""
@@ -106,6 +113,13 @@ class ZammadSettings(_Section):
         default=True,
         description="before re-sending an answer/hangup whose reply was lost, read the caller "
         "log (needs the API token with cti.agent) so Zammad never applies it twice",
+    )
+    unverified_resends: int = Field(
+        default=1,
+        ge=0,
+        le=10,
+        description="where the caller log cannot be read: how often an answer/hangup whose "
+        "reply was lost is sent again before ctidesk counts it as delivered",
     )
 
 

@@ -46,6 +46,7 @@ class EndCause(StrEnum):
     NORMAL = "normal"
     MISSED = "missed"
     REJECTED = "rejected"
+    BLOCKED = "blocked"  # rejected by ctidesk because Zammad lists the caller as blocked
     CANCELLED = "cancelled"
     BUSY = "busy"
     FORWARDED = "forwarded"

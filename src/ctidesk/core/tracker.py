@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from ctidesk.core.calls import (
@@ -35,6 +35,9 @@ MATCH_WINDOW = timedelta(seconds=90)
 CLOCK_SLACK = timedelta(seconds=2)
 ENDED_RETENTION = timedelta(minutes=3)
 MAX_ENDED_KEPT = 500
+
+_PLACES = frozenset({EndCause.FORWARDED, EndCause.VOICEMAIL, EndCause.FAILED})
+"""Endings that say where an unanswered call went; they win over ctidesk's own reject."""
 
 _START_STATE = {
     EventKind.RINGING: CallState.RINGING,
@@ -64,6 +67,7 @@ class CallTracker:
         self._by_source_id: dict[tuple[str, str], str] = {}
         self._listeners: list[Listener] = []
         self._state_at: dict[str, datetime] = {}
+        self._rejecting: dict[str, EndCause] = {}
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Register a listener; returns a function that removes it again."""
@@ -90,6 +94,24 @@ class CallTracker:
             TimelineEntry(at=self._clock(), what=what, source=source, detail=detail)
         )
         self._emit(call, ChangeKind.NOTE, call.state, None)
+
+    async def reject(
+        self, call: Call, reject: Callable[[Call], Awaitable[None]], ending: EndCause
+    ) -> None:
+        """Reject a ringing call through ``reject`` (the phone) and remember why.
+
+        The phone often reports the end without saying it was rejected (a GXP sends
+        "terminated", the line poll sees idle), which would read as missed and ask for a
+        callback. ``ending`` (the agent's `EndCause.REJECTED`, or `EndCause.BLOCKED` on
+        Zammad's word) is kept for the call unless a source says it went elsewhere
+        (voicemail, forwarded, failed). If the command fails, nothing is remembered.
+        """
+        self._rejecting[call.id] = ending
+        try:
+            await reject(call)
+        except BaseException:
+            self._rejecting.pop(call.id, None)
+            raise
 
     def handle(self, event: CallEvent) -> Call:
         """Apply one event; returns the call it was merged into."""
@@ -278,9 +300,11 @@ class CallTracker:
             changed = True
         return changed
 
-    @staticmethod
-    def _ending_for(call: Call, event: CallEvent) -> EndCause:
+    def _ending_for(self, call: Call, event: CallEvent) -> EndCause:
         cause = event.cause
+        rejected = self._rejecting.get(call.id)
+        if rejected is not None and not call.was_answered and cause not in _PLACES:
+            return rejected
         if cause and cause is not EndCause.UNKNOWN:
             if cause is EndCause.NORMAL and not call.was_answered:
                 return (
@@ -312,6 +336,7 @@ class CallTracker:
             if not (too_many or too_old):
                 break
             self._ended.popitem(last=False)
+            self._rejecting.pop(oldest_id, None)
             for source, source_id in oldest.source_ids.items():
                 if self._by_source_id.get((source, source_id)) == oldest_id:
                     del self._by_source_id[(source, source_id)]

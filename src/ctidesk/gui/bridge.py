@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ctidesk.config.settings import Settings
 from ctidesk.core.callbacks import UnseenMissedCalls
-from ctidesk.core.calls import Call, CallChanged, CallState, ChangeKind, Direction
+from ctidesk.core.calls import Call, CallChanged, CallState, ChangeKind, Direction, EndCause
 from ctidesk.core.numbers import NumberKind
 from ctidesk.core.ports import (
     NFON,
@@ -383,6 +383,10 @@ class DesktopBridge(QObject):
             )
             return
         method = getattr(self._phone, verb)
+        if verb == "reject":
+            # The tracker keeps "rejected" for the call: the phone may report only its end.
+            self.submit(label, self._tracker.reject(call, method, EndCause.REJECTED))
+            return
         self.submit(label, method(call))
 
     def dial(self, text: str, *, confirmed: bool = False) -> DialPlan | None:

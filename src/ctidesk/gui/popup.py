@@ -86,6 +86,7 @@ _STATE_WORDS = {
 _ENDING_WORDS = {
     EndCause.MISSED: QT_TRANSLATE_NOOP("CallerCard", "ended, missed"),
     EndCause.REJECTED: QT_TRANSLATE_NOOP("CallerCard", "ended, rejected"),
+    EndCause.BLOCKED: QT_TRANSLATE_NOOP("CallerCard", "ended, blocked by Zammad"),
     EndCause.CANCELLED: QT_TRANSLATE_NOOP("CallerCard", "ended, cancelled"),
     EndCause.BUSY: QT_TRANSLATE_NOOP("CallerCard", "ended, busy"),
     EndCause.FORWARDED: QT_TRANSLATE_NOOP("CallerCard", "ended, forwarded"),

@@ -5,6 +5,11 @@ bodies, Rails-like parameter parsing, the caller-log state machine with done/dur
 matching with Zammad's number normalisation, and token-authenticated REST endpoints. Faults
 (delays, 5xx, "down", "apply then drop the reply") are injected with Python methods; every request
 is recorded.
+
+Zammad stores almost anything a client sends. Where a client breaks what Zammad documents (a
+cause whose meaning contradicts the call, several agents on ``answer``, ``to=unknown``, an event
+applied twice), the simulator stores it as Zammad does and records a `ProtocolViolation` that
+tests read from ``violations``; it never invents an HTTP error Zammad would not send.
 """
 
 from __future__ import annotations
@@ -130,6 +135,29 @@ class _CtiProcessError(Exception):
         super().__init__(body.get("error", ""))
         self.status = status
         self.body = body
+
+
+DOCUMENTED_CAUSES = {
+    "normalClearing": "a party hung up after the call was established",
+    "busy": "the called party was busy",
+    "cancel": "the caller hung up before the called party picked up",
+    "noAnswer": "the called party rejected the call (e.g. through a DND setting)",
+    "congestion": "the called party could not be reached",
+    "notFound": "the number does not exist or the party is offline",
+    "forwarded": "the call was forwarded to a different party",
+}
+"""docs.zammad.org, Generic CTI API, hangup event: the causes and what each means."""
+_UNANSWERED_CAUSES = frozenset({"busy", "cancel", "noAnswer", "congestion", "notFound"})
+
+
+@dataclass(frozen=True)
+class ProtocolViolation:
+    """Something a client sent that Zammad stores but its documentation rules out."""
+
+    call_id: str
+    event: str
+    rule: str
+    detail: str
 
 
 @dataclass
@@ -278,7 +306,8 @@ class ZammadSimulator:
         self._next_id = {"user": 1, "organization": 1, "ticket": 1, "log": 1, "caller_id": 1}
         self._delay = 0.0
         self._fail_next: list[int] = []
-        self._drop_next = 0
+        self._drop_rules: list[str | None] = []
+        self.violations: list[ProtocolViolation] = []
         self._down_status: int | None = None
         self._lock = asyncio.Lock()
         self.agent_id = self.add_user(
@@ -374,9 +403,17 @@ class ZammadSimulator:
         """Answer every CTI push with ``status`` (a proxy before a stopped Zammad); None ends."""
         self._down_status = status
 
-    def drop_next_replies(self, count: int) -> None:
-        """Apply the next ``count`` CTI pushes, then close the connection without replying."""
-        self._drop_next += count
+    def drop_next_replies(self, count: int, event: str | None = None) -> None:
+        """Lose the reply: apply the next ``count`` CTI pushes (of ``event`` only, if given),
+        then close the connection without replying, as a proxy timing out would."""
+        self._drop_rules.extend([event] * count)
+
+    def _take_drop_rule(self, event: object) -> bool:
+        for index, wanted in enumerate(self._drop_rules):
+            if wanted is None or wanted == event:
+                del self._drop_rules[index]
+                return True
+        return False
 
     # ------------------------------------------------------------------ data
 
@@ -698,8 +735,7 @@ class ZammadSimulator:
                 result = self._process(params)
             except _CtiProcessError as exc:
                 return self._error(request, exc.status, exc.body)
-            if self._drop_next:
-                self._drop_next -= 1
+            if self._take_drop_rule(params.get("event")):
                 record.dropped = True
                 record.status = 200
                 if request.transport is not None:
@@ -754,6 +790,7 @@ class ZammadSimulator:
         to_number = _scalar(params.get("to"))
         if queue is None:
             queue = to_number if direction == "in" else from_number
+        self._check_protocol(params, call_id, event, user_param, cause)
         done = True
         from_comment: str | None
         to_comment: str | None
@@ -839,6 +876,77 @@ class ZammadSimulator:
             row.updated_at = now
             return
         raise _CtiProcessError(422, {"error": _error_id()})
+
+    def _violation(self, call_id: str | None, event: object, rule: str, detail: str) -> None:
+        self.violations.append(ProtocolViolation(call_id or "", str(event), rule, detail))
+
+    def _check_protocol(
+        self,
+        params: dict[str, Any],
+        call_id: str | None,
+        event: object,
+        user_param: object,
+        cause: str | None,
+    ) -> None:
+        """Record what Zammad stores but documents otherwise (see `ProtocolViolation`)."""
+        for name in ("from", "to"):
+            if _scalar(params.get(name)) == "unknown":
+                self._violation(
+                    call_id, event, "number", f"`{name}` is the literal 'unknown', not a number"
+                )
+        row = self.log_row(call_id) if call_id else None
+        if event in ("answer", "hangup"):
+            if row is None:
+                self._violation(
+                    call_id, event, "call-id", "no newCall was sent with this callId before"
+                )
+                return
+            if params.get("direction") != row.direction:
+                self._violation(
+                    call_id, event, "direction", f"newCall said {row.direction!r}, this event not"
+                )
+            to_number = _scalar(params.get("to"))
+            if to_number is not None and to_number != row.to:
+                self._violation(
+                    call_id, event, "to", f"newCall said to={row.to!r}, this event {to_number!r}"
+                )
+        if event == "answer":
+            assert row is not None
+            given = user_param if isinstance(user_param, list) else [user_param]
+            names = [str(name) for name in given if name is not None]
+            if len(names) > 1 or any(", " in name for name in names):
+                self._violation(
+                    call_id,
+                    event,
+                    "answer-user",
+                    f"answer names {names!r}; Zammad records all of them as the one who answered",
+                )
+            if row.state == "answer":
+                self._violation(call_id, event, "applied-twice", "a second answer for the call")
+            elif row.state == "hangup":
+                self._violation(call_id, event, "applied-twice", "an answer after the hangup")
+        if event == "hangup":
+            assert row is not None
+            if row.state == "hangup":
+                self._violation(call_id, event, "applied-twice", "a second hangup for the call")
+                return
+            self._check_cause(call_id, cause, answered=row.state == "answer")
+
+    def _check_cause(self, call_id: str | None, cause: str | None, *, answered: bool) -> None:
+        if cause is None or cause not in DOCUMENTED_CAUSES:
+            self._violation(
+                call_id, "hangup", "cause", f"{cause!r} is none of Zammad's documented causes"
+            )
+            return
+        meaning = DOCUMENTED_CAUSES[cause]
+        if cause == "normalClearing" and not answered:
+            self._violation(
+                call_id, "hangup", "cause", f"{cause} ({meaning}) for a call never answered"
+            )
+        elif cause in _UNANSWERED_CAUSES and answered:
+            self._violation(
+                call_id, "hangup", "cause", f"{cause} ({meaning}) for a call that was answered"
+            )
 
     # ------------------------------------------------------------------ REST auth
 

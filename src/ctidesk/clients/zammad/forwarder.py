@@ -28,6 +28,7 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from pathlib import Path
 from typing import Protocol
 
@@ -44,7 +45,7 @@ from ctidesk.clients.zammad.outbox import Outbox, OutboxEvent
 from ctidesk.clients.zammad.replies import CtiReply, ReplyKind, parse_cti_reply
 from ctidesk.config.secrets import SecretName, SecretStore
 from ctidesk.config.settings import ZammadSettings
-from ctidesk.core.calls import Call, CallChanged, CallState, Direction, utcnow
+from ctidesk.core.calls import Call, CallChanged, CallState, Direction, EndCause, utcnow
 from ctidesk.core.ports import PhoneCommandError, PhoneControl, ReachState, SystemStatus
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,10 @@ class CallNotes(Protocol):
     def get(self, call_id: str) -> Call | None: ...
 
     def note(self, call_id: str, what: str, source: str, detail: str = "") -> None: ...
+
+    async def reject(
+        self, call: Call, reject: Callable[[Call], Awaitable[None]], ending: EndCause
+    ) -> None: ...
 
 
 class CallerLogReader(Protocol):
@@ -85,6 +90,7 @@ StatusCallback = Callable[[SystemStatus], None]
 def options_from_settings(settings: ZammadSettings) -> CtiOptions:
     return CtiOptions(
         agent_names=tuple(settings.agent_names),
+        agent_name=settings.agent_name,
         answering_number=settings.answering_number,
         send_answering_number=settings.send_answering_number,
         queue=settings.queue,
@@ -99,6 +105,12 @@ def backoff_seconds(failures: int, initial: float, maximum: float, rng: random.R
     """
     step = min(maximum, initial * 2 ** min(max(failures, 1) - 1, 30))
     return float(step * (0.5 + rng.random() / 2))
+
+
+class _Verdict(Enum):
+    APPLIED = "applied"
+    NOT_APPLIED = "not applied"
+    UNKNOWN = "unknown"
 
 
 class _Outcome:
@@ -145,6 +157,7 @@ class ZammadForwarder:
         self._task: asyncio.Task[None] | None = None
         self._action_tasks: set[asyncio.Task[None]] = set()
         self._failures_in_row = 0
+        self._warned_unknown_own = False
         self._status: SystemStatus | None = None
         self._status_lock = threading.Lock()
 
@@ -157,6 +170,14 @@ class ZammadForwarder:
         if change.call.direction is Direction.UNKNOWN:
             return
         events = events_for_change(change, self._options)
+        own = "from" if change.call.direction is Direction.OUTBOUND else "to"
+        if not self._warned_unknown_own and events and not events[0].get(own):
+            self._warned_unknown_own = True
+            log.warning(
+                "ctidesk does not know your own number (the phone did not report it), so "
+                "Zammad's caller log shows it empty (inbound: the called number, outbound: "
+                "the caller). Set [zammad] answering_number to your number, e.g. 4930123456"
+            )
         added = self.outbox.add(events)
         if added:
             self._poke()
@@ -294,13 +315,18 @@ class ZammadForwarder:
             self._give_up(item, item.last_error or "Zammad did not accept it in time")
             return _Outcome.RETRY_EVENT
         if item.maybe_applied and item.name is not CtiEventName.NEW_CALL:
-            applied = await self._already_applied(item)
-            if applied:
+            verdict = await self._caller_log_verdict(item)
+            if verdict is _Verdict.APPLIED:
                 self.outbox.mark_delivered(item.seq, "found in Zammad's caller log")
                 log.info(
                     "%s of call %s was already in Zammad's caller log", item.name, item.call_id
                 )
                 return _Outcome.DELIVERED
+            if verdict is _Verdict.UNKNOWN:
+                if item.unverified_resends >= self._settings.unverified_resends:
+                    self._count_unverified(item)
+                    return _Outcome.DELIVERED
+                self.outbox.mark_unverified_resend(item.seq)
         self.outbox.mark_attempt(item.seq)
         reply, error = await self._post(url, item.fields, item.name)
         if reply is None:
@@ -317,7 +343,10 @@ class ZammadForwarder:
             self.outbox.mark_delivered(item.seq, outcome)
             self._handle_actions(item, reply)
             return _Outcome.DELIVERED
+        if reply.status != 500:
+            self.outbox.mark_not_applied(item.seq)  # Zammad said no; it applied nothing
         if reply.kind is ReplyKind.UNKNOWN_CALL:
+            self.outbox.mark_not_applied(item.seq)  # "No such call_id" is raised before saving
             return await self._repair(item, url, reply)
         if reply.kind is ReplyKind.BAD_EVENT:
             self._give_up(item, reply.describe())
@@ -353,20 +382,44 @@ class ZammadForwarder:
             return None, f"Zammad cannot be reached ({type(exc).__name__}: {text})"
         return parse_cti_reply(response.status_code, response.content, name), ""
 
-    async def _already_applied(self, item: OutboxEvent) -> bool:
-        """Whether Zammad's caller log already shows this (maybe applied) answer or hangup."""
+    async def _caller_log_verdict(self, item: OutboxEvent) -> _Verdict:
+        """Whether Zammad's caller log shows this (maybe applied) answer or hangup already.
+
+        UNKNOWN where the log cannot be read (no API token, no ``cti.agent``, Zammad slow) or
+        does not show the call (beyond ``view_limit``, or filtered by ``notify_map``).
+        """
         if self._caller_log is None or not self._settings.verify_with_caller_log:
-            return False
+            return _Verdict.UNKNOWN
         try:
             entry = await self._caller_log.caller_log_entry(item.call_id)
         except Exception as exc:
             log.info("could not read Zammad's caller log to check call %s: %s", item.call_id, exc)
-            return False
+            return _Verdict.UNKNOWN
         if entry is None:
-            return False
+            return _Verdict.UNKNOWN
         if item.name is CtiEventName.HANGUP:
-            return entry.state is CallerLogState.HANGUP
-        return entry.state in (CallerLogState.ANSWER, CallerLogState.HANGUP)
+            applied = entry.state is CallerLogState.HANGUP
+        else:
+            applied = entry.state in (CallerLogState.ANSWER, CallerLogState.HANGUP)
+        return _Verdict.APPLIED if applied else _Verdict.NOT_APPLIED
+
+    def _count_unverified(self, item: OutboxEvent) -> None:
+        """The resend cap is reached: stop, accepting that Zammad may have applied it more than
+        once (up to once per attempt)."""
+        sent = item.attempts
+        self.outbox.mark_delivered(
+            item.seq,
+            f"sent {sent} time(s); Zammad's reply was lost and its caller log could not be read",
+        )
+        log.warning(
+            "%s of call %s: Zammad's reply was lost %d time(s) and its caller log cannot be "
+            "read (API token with cti.agent needed), so ctidesk stops sending it; Zammad may "
+            "have applied it up to %d time(s) (see docs/zammad.md, lost replies)",
+            item.name,
+            item.call_id,
+            sent,
+            sent,
+        )
 
     async def _repair(self, item: OutboxEvent, url: str, reply: CtiReply) -> str:
         """Answer/hangup refused with 500: does Zammad know the call at all?"""
@@ -449,7 +502,9 @@ class ZammadForwarder:
                 task.cancel()
 
     async def _reject(self, call_id: str, reason: str) -> None:
-        call = self._calls.get(call_id) if self._calls is not None else None
+        if self._calls is None:
+            return
+        call = self._calls.get(call_id)
         if call is None or call.state is not CallState.RINGING:
             self._note(call_id, "Zammad: caller is blocked (call no longer ringing)", reason)
             return
@@ -457,7 +512,7 @@ class ZammadForwarder:
             self._note(call_id, "Zammad: caller is blocked (no phone control to reject)", reason)
             return
         try:
-            await self._phone.reject(call)
+            await self._calls.reject(call, self._phone.reject, EndCause.BLOCKED)
         except PhoneCommandError as exc:
             self._note(call_id, "Zammad: caller is blocked, but rejecting failed", str(exc))
             return

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS cti_events (
     attempts INTEGER NOT NULL DEFAULT 0,
     maybe_applied INTEGER NOT NULL DEFAULT 0,
     repaired INTEGER NOT NULL DEFAULT 0,
+    unverified_resends INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL,
     last_attempt_at REAL,
     last_error TEXT NOT NULL DEFAULT '',
@@ -67,6 +68,7 @@ class OutboxEvent:
     next_attempt_at: datetime
     last_error: str
     outcome: str
+    unverified_resends: int = 0
 
     @property
     def event(self) -> CtiEvent:
@@ -86,7 +88,7 @@ def _dt(value: float) -> datetime:
 
 _COLUMNS = (
     "seq, call_id, name, fields, created_at, state, attempts, maybe_applied, repaired, "
-    "next_attempt_at, last_error, outcome"
+    "next_attempt_at, last_error, outcome, unverified_resends"
 )
 
 
@@ -121,6 +123,11 @@ class Outbox:
         self._db.execute("PRAGMA busy_timeout=5000")
         self._db.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(cti_events)")}
+        if "unverified_resends" not in columns:  # an outbox written by an older ctidesk
+            self._db.execute(
+                "ALTER TABLE cti_events ADD COLUMN unverified_resends INTEGER NOT NULL DEFAULT 0"
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -194,6 +201,7 @@ class Outbox:
                 next_attempt_at=_dt(row[9]),
                 last_error=row[10],
                 outcome=row[11],
+                unverified_resends=row[12],
             )
             for row in rows
         ]
@@ -251,6 +259,16 @@ class Outbox:
             "UPDATE cti_events SET attempts=attempts+1, maybe_applied=1, last_attempt_at=? "
             "WHERE seq=?",
             (_ts(self._clock()), seq),
+        )
+
+    def mark_not_applied(self, seq: int) -> None:
+        """Zammad answered the attempt without applying it: a retry cannot apply it twice."""
+        self._update("UPDATE cti_events SET maybe_applied=0 WHERE seq=?", (seq,))
+
+    def mark_unverified_resend(self, seq: int) -> None:
+        """The next attempt goes out although Zammad may already have this event."""
+        self._update(
+            "UPDATE cti_events SET unverified_resends=unverified_resends+1 WHERE seq=?", (seq,)
         )
 
     def mark_delivered(self, seq: int, outcome: str) -> None:
