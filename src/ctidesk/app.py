@@ -368,8 +368,9 @@ async def _start_phone(context: Context, core: Core, network: Network) -> None:
         )
         context.redactor.add(factory.action_url_token(context.secrets))
         try:
-            host, port = await listener.start(phone.listen_host, phone.listen_port)
-        except OSError as exc:
+            bind = factory.listen_address_for(phone)
+            host, port = await listener.start(bind, phone.listen_port)
+        except (OSError, PhoneNotConfigured) as exc:
             log.warning("Action URL listener could not start (%s); polling the phone instead", exc)
         else:
             network._source_closers.append(listener.stop)

@@ -75,7 +75,7 @@ def write_settings(home: Path, suite: SimulatorSuite) -> Path:
     settings = {
         "phone": {
             "address": suite.phone.address,
-            "listen_host": "127.0.0.1",
+            "listen_address": "127.0.0.1",
             "listen_port": 0,
             "action_url_public_host": "127.0.0.1",
             "poll_when_no_action_url": False,
