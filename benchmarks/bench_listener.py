@@ -26,6 +26,10 @@ from pathlib import Path
 
 from benchmarks.common import Figure, percentile, print_figures
 
+MAX_CONNECTIONS_PER_SOURCE = 16
+"""The listener's cap per address (`action_url.MAX_CONNECTIONS_PER_SOURCE`), repeated here so
+the benchmark runs against a listener without caps too, for the figures before the fix."""
+
 TOKEN = "bench-token-0123456789"
 IDLE_CONNECTIONS = 1_000
 RINGS = 200
@@ -100,13 +104,16 @@ async def _rings_under_flood(port: int, rings: int) -> tuple[list[float], int, i
     flood = [
         asyncio.create_task(_hold_idle(port, stop, opened, closed)) for _ in range(IDLE_CONNECTIONS)
     ]
+    settled_at = IDLE_CONNECTIONS - MAX_CONNECTIONS_PER_SOURCE
     last, still = -1, 0
     for _ in range(1000):  # bounded: until the listener has taken every slow client
         await asyncio.sleep(0.01)
+        if opened[0] >= IDLE_CONNECTIONS and closed[0] >= settled_at:
+            break  # each slow client over the cap has closed an older one: all taken
         if opened[0] + closed[0] == last:
             still += 1
-            if still >= 30:
-                break
+            if still >= 100:
+                break  # a listener without caps closes none: nothing moved for a second
         else:
             last, still = opened[0] + closed[0], 0
     samples: list[float] = []
