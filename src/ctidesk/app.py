@@ -126,6 +126,7 @@ async def run_closers(closers: list[Closer], what: str) -> None:
 def build_core(context: Context) -> Core:
     tracker = CallTracker()
     journal = Journal(context.paths.journal_file)
+    context.paths.tighten()  # the journal, its -wal and -shm: the user's only
     tracker.subscribe(journal.on_call_changed)
     return Core(tracker=tracker, journal=journal)
 
@@ -335,6 +336,7 @@ async def start_network(
     except BaseException:
         await network.close()
         raise
+    context.paths.tighten()  # the outbox and the lock, created just now: the user's only
     return network
 
 

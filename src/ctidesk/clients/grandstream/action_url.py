@@ -239,6 +239,15 @@ def build_action_urls(
     return urls
 
 
+def masked_action_url(url: str) -> str:
+    """The URL with its token hidden, for output that others may see (a service's journal)."""
+    head, marker, rest = url.partition(f"/{PATH_PREFIX}/")
+    if not marker:
+        return url
+    _, slash, tail = rest.partition("/")
+    return f"{head}{marker}***{slash}{tail}"
+
+
 def _ip(text: str) -> str:
     try:
         address = ipaddress.ip_address(text.split("%", 1)[0])
