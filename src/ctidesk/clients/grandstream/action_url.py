@@ -333,6 +333,13 @@ class RefusalLog:
         self._peers.clear()
         self._open_window(self._clock())
 
+    def close(self) -> None:
+        """Log what is still counted; no timer is left behind."""
+        self.flush()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
     def _open_window(self, now: float) -> None:
         self._window_end = now + self._window
         try:
@@ -417,7 +424,7 @@ class ActionUrlListener:
         if handlers:
             await asyncio.wait(handlers, timeout=READ_SECONDS)
         await server.wait_closed()
-        self.refusals.flush()
+        self.refusals.close()
 
     async def _resolve_allowed(self) -> set[str]:
         loop = asyncio.get_running_loop()
