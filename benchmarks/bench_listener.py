@@ -8,7 +8,7 @@ Every connection comes from 127.0.0.1, the phone's own address here, so the per-
 the one that holds. Then it sends wrong-token requests for a minute and counts the lines the
 listener logged about them. Loopback only; every loop is bounded.
 
-    .venv/bin/python -m benchmarks.bench_listener [--quick]
+    .venv/bin/python -m benchmarks.bench_listener [--quick] [CONNECTIONS]
 """
 
 from __future__ import annotations
@@ -96,19 +96,21 @@ async def _hold_idle(port: int, stop: asyncio.Event, opened: list[int], closed: 
     writer.transport.abort()
 
 
-async def _rings_under_flood(port: int, rings: int) -> tuple[list[float], int, int]:
+async def _rings_under_flood(
+    port: int, rings: int, connections: int
+) -> tuple[list[float], int, int]:
     """Ring latencies and lost rings with the slow clients connected, and how many of those
     the listener closed."""
     stop = asyncio.Event()
     opened, closed = [0], [0]
     flood = [
-        asyncio.create_task(_hold_idle(port, stop, opened, closed)) for _ in range(IDLE_CONNECTIONS)
+        asyncio.create_task(_hold_idle(port, stop, opened, closed)) for _ in range(connections)
     ]
-    settled_at = IDLE_CONNECTIONS - MAX_CONNECTIONS_PER_SOURCE
+    settled_at = connections - MAX_CONNECTIONS_PER_SOURCE
     last, still = -1, 0
     for _ in range(1000):  # bounded: until the listener has taken every slow client
         await asyncio.sleep(0.01)
-        if opened[0] >= IDLE_CONNECTIONS and closed[0] >= settled_at:
+        if opened[0] >= connections and closed[0] >= settled_at:
             break  # each slow client over the cap has closed an older one: all taken
         if opened[0] + closed[0] == last:
             still += 1
@@ -143,9 +145,13 @@ async def _refused_flood(port: int, seconds: float) -> int:
     return sent
 
 
-def bench_listener(rings: int = RINGS, refused_seconds: float = REFUSED_SECONDS) -> list[Figure]:
+def bench_listener(
+    rings: int = RINGS,
+    refused_seconds: float = REFUSED_SECONDS,
+    connections: int = IDLE_CONNECTIONS,
+) -> list[Figure]:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = 4 * IDLE_CONNECTIONS
+    wanted = 4 * connections
     if soft < wanted:  # this process holds the 1,000 client ends
         resource.setrlimit(resource.RLIMIT_NOFILE, (min(wanted, hard), hard))
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,7 +169,7 @@ def bench_listener(rings: int = RINGS, refused_seconds: float = REFUSED_SECONDS)
 
             async def measure() -> tuple[list[float], list[float], int, int, int]:
                 quiet = [t for t in [await _ring(port) for _ in range(rings)] if t is not None]
-                idle, lost, closed = await _rings_under_flood(port, rings)
+                idle, lost, closed = await _rings_under_flood(port, rings, connections)
                 sent = await _refused_flood(port, refused_seconds)
                 return quiet, idle, lost, closed, sent
 
@@ -175,12 +181,13 @@ def bench_listener(rings: int = RINGS, refused_seconds: float = REFUSED_SECONDS)
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-        text = log_file.read_text(encoding="utf-8", errors="replace")
+        logs = sorted(log_file.parent.glob(log_file.name + "*"))  # with the rotated ones
+        text = "".join(f.read_text(encoding="utf-8", errors="replace") for f in logs)
     refused_lines = [line for line in text.splitlines() if "refused" in line]
     tracebacks = text.count("Traceback")
     figures = [
         Figure(
-            f"ring, {IDLE_CONNECTIONS} slow clients connected, p{pct}",
+            f"ring, {connections} slow clients connected, p{pct}",
             percentile(idle, pct) * 1000,
             "ms",
             percentile(quiet, pct) * 1000,
@@ -204,7 +211,7 @@ def bench_listener(rings: int = RINGS, refused_seconds: float = REFUSED_SECONDS)
             "slow clients the listener closed (over its caps)",
             float(closed),
             "",
-            float(IDLE_CONNECTIONS),
+            float(connections),
             "slow clients connected",
             "-",
         ),
@@ -217,6 +224,14 @@ def bench_listener(rings: int = RINGS, refused_seconds: float = REFUSED_SECONDS)
             "about 1 a minute (+1 at once, +1 at stop)",
         ),
         Figure("tracebacks in the listener's log", float(tracebacks), "", 0.0, "none", "0"),
+        Figure(
+            "log files after the floods (2 MB each, 5 kept)",
+            float(len(logs)),
+            "",
+            1.0,
+            "one file: nothing rotated away",
+            "1",
+        ),
     ]
     return figures
 
@@ -226,4 +241,11 @@ if __name__ == "__main__":
         _child(sys.argv[2])
     else:
         quick = "--quick" in sys.argv
-        print_figures(bench_listener(50 if quick else RINGS, 5.0 if quick else REFUSED_SECONDS))
+        given = [arg for arg in sys.argv[1:] if arg.isdigit()]  # e.g. 1100: over the file limit
+        print_figures(
+            bench_listener(
+                50 if quick else RINGS,
+                5.0 if quick else REFUSED_SECONDS,
+                int(given[0]) if given else IDLE_CONNECTIONS,
+            )
+        )
