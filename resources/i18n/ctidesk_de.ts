@@ -170,11 +170,6 @@
         <translation>Doppelte Nummern ausgelassen: %1.</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/call_list_window.py" line="283"/>
-        <source>Lines not imported: %1</source>
-        <translation>Nicht importierte Zeilen: %1</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/call_list_window.py" line="293"/>
         <source>Import call list</source>
         <translation>Anrufliste importieren</translation>
@@ -233,6 +228,56 @@
         <location filename="../../src/ctidesk/gui/call_list_window.py" line="1"/>
         <source>Numbers in this list</source>
         <translation>Nummern in dieser Liste</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="225"/>
+        <source>Lines not imported</source>
+        <translation>Nicht importierte Zeilen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="290"/>
+        <source>Vanity numbers</source>
+        <translation>Vanity-Nummern</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="292"/>
+        <source>Line %1: %2 is %3</source>
+        <translation>Zeile %1: %2 ist %3</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="300"/>
+        <source>These lines have letters in place of digits, like a vanity number (the letters of the phone&apos;s keypad). Import them as the numbers shown?</source>
+        <translation>Diese Zeilen enthalten Buchstaben statt Ziffern, wie eine Vanity-Nummer (die Buchstaben der Telefontastatur). Als die angezeigten Nummern importieren?</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="325"/>
+        <source>No phone numbers found to import. Paste one number per line (a name may come before or after it) or choose a CSV file with a “number” column.</source>
+        <translation>Keine Telefonnummern zum Importieren gefunden. Fügen Sie eine Nummer pro Zeile ein (ein Name darf davor oder danach stehen) oder wählen Sie eine CSV-Datei mit einer Spalte „Telefon“.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="342"/>
+        <source>Lines not imported: %1. Each is listed below: correct it and import it again.</source>
+        <translation>Nicht importierte Zeilen: %1. Sie stehen unten einzeln: Korrigieren Sie sie und importieren Sie sie erneut.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="354"/>
+        <source>Line %1 has no phone number: %2</source>
+        <translation>Zeile %1 enthält keine Telefonnummer: %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="356"/>
+        <source>Line %1 is not a phone number that can be dialled: %2</source>
+        <translation>Zeile %1 ist keine wählbare Telefonnummer: %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="358"/>
+        <source>Line %1 has no number to call (anonymous): %2</source>
+        <translation>Zeile %1 hat keine Nummer zum Anrufen (anonym): %2</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/call_list_window.py" line="360"/>
+        <source>Line %1 was left out, as you chose, because its number has letters: %2</source>
+        <translation>Zeile %1 wurde wie gewünscht ausgelassen, weil ihre Nummer Buchstaben enthält: %2</translation>
     </message>
 </context>
 <context>
@@ -897,6 +942,44 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/tray.py" line="81"/>
         <source>ctidesk menu</source>
         <translation>ctidesk-Menü</translation>
+    </message>
+</context>
+<context>
+    <name>Formatting</name>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="26"/>
+        <source>Anonymous</source>
+        <translation>Anonym</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="29"/>
+        <source>new</source>
+        <translation>neu</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="30"/>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="31"/>
+        <source>pending reminder</source>
+        <translation>warten auf Erinnerung</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="32"/>
+        <source>pending close</source>
+        <translation>warten auf schließen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="33"/>
+        <source>closed</source>
+        <translation>geschlossen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/formatting.py" line="34"/>
+        <source>merged</source>
+        <translation>zusammengefügt</translation>
     </message>
 </context>
 <context>
@@ -2059,11 +2142,6 @@ Trotzdem wählen?</translation>
         <translation>Warte- und Gesprächszeit pro Tag (Durchschnitt)</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/stats_widget.py" line="358"/>
-        <source>Answered vs missed</source>
-        <translation>Angenommen und verpasst</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="376"/>
         <source>Computing…</source>
         <translation>Wird berechnet…</translation>
@@ -2072,11 +2150,6 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="377"/>
         <source>Computing statistics</source>
         <translation>Statistik berechnen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/stats_widget.py" line="396"/>
-        <source>Other</source>
-        <translation>Sonstige</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="421"/>
@@ -2092,6 +2165,36 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/stats_widget.py" line="1"/>
         <source>Statistics period</source>
         <translation>Zeitraum der Statistik</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="429"/>
+        <source>Not reached</source>
+        <translation>Nicht erreicht</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="429"/>
+        <source>In progress</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="390"/>
+        <source>Inbound calls: answered and missed</source>
+        <translation>Eingehende Anrufe: angenommen und verpasst</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="468"/>
+        <source>No inbound calls</source>
+        <translation>Keine eingehenden Anrufe</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="470"/>
+        <source>%1 % answered of %2 inbound</source>
+        <translation>%1 % angenommen von %2 eingehenden</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/stats_widget.py" line="479"/>
+        <source>Calls in progress, not counted until they end: %1</source>
+        <translation>Laufende Anrufe, erst nach dem Ende gezählt: %1</translation>
     </message>
 </context>
 <context>
@@ -2398,6 +2501,11 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/main.py" line="206"/>
         <source>ctidesk cannot start</source>
         <translation>ctidesk kann nicht starten</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/main.py" line="205"/>
+        <source>ctidesk ran into an unexpected error and keeps running. If it happens again, choose Copy diagnostics in the tray menu and send the result to your administrator. (%1)</source>
+        <translation>ctidesk ist auf einen unerwarteten Fehler gestoßen und läuft weiter. Wenn er wieder auftritt, wählen Sie im Menü des Symbols im Infobereich „Diagnose kopieren“ und senden Sie das Ergebnis an Ihre Administration. (%1)</translation>
     </message>
 </context>
 </TS>

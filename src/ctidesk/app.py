@@ -418,7 +418,9 @@ def _start_zammad(context: Context, core: Core, network: Network) -> None:
     )
     network.zammad = services
     if services.forwarder is not None:
-        core.tracker.subscribe(services.forwarder.on_call_changed)
+        # The tracker outlives this network side (Settings rebuilds it): stop forwarding on close,
+        # or the closed outbox hears every later call and logs an error for each.
+        network._source_closers.append(core.tracker.subscribe(services.forwarder.on_call_changed))
         network.spawn(_FORWARDER, services.forwarder.run())
 
 

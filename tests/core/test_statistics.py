@@ -92,7 +92,7 @@ def test_counts_per_day_and_hour_waiting_talking_and_callbacks(
     assert stats.open_callbacks == 1
     assert [d.day.isoformat() for d in stats.days] == ["2026-03-02", "2026-03-03"]
     first, second = stats.days
-    assert (first.total, first.answered, first.missed, first.other) == (3, 2, 1, 0)
+    assert (first.total, first.answered, first.missed, first.not_reached) == (3, 2, 1, 0)
     assert (second.total, second.answered, second.missed) == (2, 1, 1)
     assert second.average_wait == pytest.approx(30.0)
     by_hour = {h.hour: (h.total, h.answered, h.missed) for h in stats.hours if h.total}
@@ -149,3 +149,44 @@ def test_period_rejects_naive_or_reversed_times() -> None:
     with pytest.raises(ValueError, match="end after"):
         Period(DAY, DAY)
     assert Period(DAY, DAY + timedelta(hours=1)).start.tzinfo is not None
+
+
+def test_live_calls_are_in_progress_not_an_outcome_and_not_in_the_answer_rate(
+    journal: tuple[CallTracker, Journal, JournalReader],
+) -> None:
+    """Issue 14, finding 5: a call still ringing counted as "other" and in the answer rate's
+    denominator, and outbound answered calls in the ring but not in its centre figure."""
+    tracker, store, reader = journal
+    ring, answer, end = EventKind.RINGING, EventKind.ANSWERED, EventKind.ENDED
+    call(tracker, "+49301111111", DAY.replace(hour=9), [(ring, 0), (answer, 10), (end, 60)])
+    call(tracker, "+49302222222", DAY.replace(hour=10), [(ring, 0), (answer, 10), (end, 60)])
+    call(tracker, "+49303333333", DAY.replace(hour=11), [(ring, 0), (end, 20)])
+    call(tracker, "+49304444444", DAY.replace(hour=12), [(ring, 0)])
+    call(tracker, "+49305555555", DAY.replace(hour=13), [(ring, 0), (answer, 5)])
+    call(
+        tracker,
+        "+49306666666",
+        DAY.replace(hour=14),
+        [(EventKind.DIALING, 0), (answer, 5), (end, 50)],
+        Direction.OUTBOUND,
+    )
+    call(
+        tracker,
+        "+49307777777",
+        DAY.replace(hour=15),
+        [(EventKind.DIALING, 0), (end, 30)],
+        Direction.OUTBOUND,
+    )
+    store.flush()
+
+    stats = reader.statistics(Period(DAY, DAY + timedelta(days=1)))
+
+    assert stats.total == 7
+    assert stats.in_progress == 2
+    assert (stats.answered, stats.missed) == (3, 1)
+    assert (stats.inbound_answered, stats.inbound_ended) == (2, 3)
+    assert stats.answer_rate == pytest.approx(2 / 3)
+    (day,) = stats.days
+    assert (day.answered, day.missed, day.not_reached, day.in_progress) == (3, 1, 1, 2)
+    by_hour = {h.hour: (h.in_progress, h.not_reached) for h in stats.hours if h.total}
+    assert by_hour[12] == (1, 0) and by_hour[13] == (1, 0) and by_hour[15] == (0, 1)

@@ -1,4 +1,8 @@
-"""GUI tests run offscreen on one qasync loop; the ports are small recording fakes."""
+"""GUI tests run offscreen on one qasync loop; the ports are small recording fakes.
+
+Pass means the crash handler recorded nothing (issue 14): every GUI test runs with the app's
+`CrashHandler` installed (Qt slots through sys.excepthook, threads, the asyncio loop), and a test
+during which it caught an error fails, even when the test's own assertions held."""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterator
+import sys
+import threading
+from collections.abc import Callable, Coroutine, Generator, Iterator
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -15,6 +22,10 @@ import qasync
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from ctidesk.app import Context, build_core
+from ctidesk.config.logs import CrashHandler, Redactor
+from ctidesk.config.paths import AppPaths
+from ctidesk.config.secrets import MemorySecretStore
 from ctidesk.config.settings import Settings
 from ctidesk.core.calls import Call, CallEvent, Direction, EventKind, EventSource
 from ctidesk.core.numbers import PhoneNumber, parse_number
@@ -27,6 +38,7 @@ from ctidesk.core.ports import (
 )
 from ctidesk.core.tracker import CallTracker
 from ctidesk.gui.bridge import DesktopBridge
+from ctidesk.gui.desktop import Desktop
 
 T = TypeVar("T")
 
@@ -146,14 +158,62 @@ class FakeLookup:
         )
 
 
+@pytest.fixture(autouse=True)
+def crash_handler() -> Iterator[CrashHandler]:
+    """The app's crash handler, installed as `gui.main` installs it (the ``loop`` fixture gives
+    it the asyncio loop too); what it catches fails the test (`pytest_runtest_call` below for
+    the test itself, here for its fixtures' teardown)."""
+    handler = CrashHandler()
+    previous = sys.excepthook, threading.excepthook
+    handler.install()
+    try:
+        yield handler
+    finally:
+        sys.excepthook, threading.excepthook = previous
+    if handler.count:
+        pytest.fail(_crash_report(handler), pytrace=False)
+
+
+def _crash_report(handler: CrashHandler) -> str:
+    caught = "\n  ".join(handler.caught)
+    return (
+        f"the crash handler caught {handler.count} error(s) (tracebacks in the captured log):"
+        f"\n  {caught}"
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    """A test during which the crash handler caught anything fails, like a failed assert."""
+    handler = getattr(item, "funcargs", {}).get("crash_handler")
+    try:
+        result = yield
+    except BaseException:
+        _forget(handler)  # the test failed already; its log shows what the handler caught
+        raise
+    if isinstance(handler, CrashHandler) and handler.count:
+        report = _crash_report(handler)
+        _forget(handler)
+        pytest.fail(report, pytrace=False)
+    return result
+
+
+def _forget(handler: object) -> None:
+    """Reported with the test: its teardown then reports only what comes after."""
+    if isinstance(handler, CrashHandler):
+        handler.count = 0
+        handler.caught.clear()
+
+
 @pytest.fixture
-def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+def loop(qapp: QApplication, crash_handler: CrashHandler) -> Iterator[asyncio.AbstractEventLoop]:
     """The qasync loop, marked running for the whole test as it is in the real app.
 
     qasync only marks its loop running inside ``run_forever``, so callbacks that Qt delivers
     while a test pumps events would find no running loop; the app never pumps outside it.
     """
     event_loop = qasync.QEventLoop(qapp)
+    crash_handler.install(event_loop)
     asyncio.events._set_running_loop(event_loop)
     try:
         yield event_loop
@@ -276,3 +336,27 @@ def phone_reports(tracker: CallTracker, call: Call, kind: EventKind) -> Call:
             direction=Direction.INBOUND,
         )
     )
+
+
+@pytest.fixture
+def desktop(tmp_path: Path, loop: asyncio.AbstractEventLoop, run: Any) -> Iterator[Desktop]:
+    """The real desktop (tray, windows, bridge) before its network side is up."""
+    paths = AppPaths.under(tmp_path)
+    paths.ensure()
+    settings = Settings()
+    settings.phone.enabled = False
+    context = Context(paths, paths.settings_file, settings, MemorySecretStore(), Redactor())
+    core = build_core(context)
+    desktop = Desktop(
+        context,
+        core,
+        loop,
+        tray_available=True,
+        opener=lambda _url: None,
+        enable_hotkey=False,
+        quit_app=lambda: None,
+    )
+    desktop.show()
+    yield desktop
+    run(desktop.close())
+    run(core.close())

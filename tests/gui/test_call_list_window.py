@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from ctidesk.core.call_lists import CallListStore, EntryStatus, Outcome
@@ -62,7 +63,8 @@ def test_works_through_a_list_and_survives_a_restart(
     window.paste_edit.setPlainText("030 1111111; Anna\n030 2222222; Ben\n030 3333333; Cleo\nxyz")
     window.import_paste_button.click()
     assert "Numbers imported: 3" in window.message_label.text()
-    assert "Lines not imported: 4" in window.message_label.text()
+    assert "Lines not imported: 1." in window.message_label.text()
+    assert window.problems_view.toPlainText() == "Line 4 has no phone number: xyz"
     assert window.contact_label.text() == "Anna"
 
     window.call_button.click()
@@ -125,9 +127,48 @@ def test_csv_file_import_and_refusal(qtbot: QtBot, tmp_path: Path, bridge: Deskt
     empty = tmp_path / "empty.csv"
     empty.write_text("nothing here\n", encoding="utf-8")
     assert window.import_file(empty) is None
-    assert "no phone numbers found" in window.message_label.text()
+    assert "No phone numbers found" in window.message_label.text()
     assert window.import_file(tmp_path / "missing.csv") is None
     assert "cannot be read" in window.message_label.text()
     window.delete_list_button.click()
     assert window.lists_widget.count() == 0
+    store.close()
+
+
+def test_import_separates_names_and_asks_before_reading_letters_as_digits(
+    qtbot: QtBot, tmp_path: Path, bridge: DesktopBridge
+) -> None:
+    """Issue 14, finding 6: the two lines of the issue import with their names; a vanity number
+    is imported only after the user says yes; every line left out is named with its number."""
+    store, window = open_window(qtbot, tmp_path / "lists.sqlite3", bridge)
+    window.paste_edit.setPlainText(
+        "+49 89 99998123 Maria Huber\n0301234567 Test\n0800 FLOWERS\nCall me maybe\n"
+    )
+    window.import_paste_button.click()
+    question = window.vanity_question
+    assert question is not None and question.isVisible()
+    assert "0800 FLOWERS is +49 800 3569377" in question.informativeText()
+    assert window.lists_widget.count() == 0
+    question.button(QMessageBox.StandardButton.No).click()
+    qtbot.waitUntil(lambda: window.vanity_question is None)
+    assert window.lists_widget.count() == 1
+    entries = store.entries(window.list_id or 0)
+    assert [(e.number.e164, e.name) for e in entries] == [
+        ("+498999998123", "Maria Huber"),
+        ("+49301234567", "Test"),
+    ]
+    assert "Numbers imported: 2." in window.message_label.text()
+    assert window.problems_view.toPlainText().splitlines() == [
+        "Line 3 was left out, as you chose, because its number has letters: 0800 FLOWERS",
+        "Line 4 has no phone number: Call me maybe",
+    ]
+
+    window.paste_edit.setPlainText("0800 FLOWERS\n")
+    window.import_paste_button.click()
+    question = window.vanity_question
+    assert question is not None
+    question.button(QMessageBox.StandardButton.Yes).click()
+    qtbot.waitUntil(lambda: window.vanity_question is None)
+    assert [e.number.e164 for e in store.entries(window.list_id or 0)] == ["+498003569377"]
+    assert not window.problems_view.isVisibleTo(window)
     store.close()

@@ -9,6 +9,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,14 @@ SOURCES = [
     for line in SCRIPT.split("SOURCES=(", 1)[1].split(")", 1)[0].splitlines()
     if line.strip()
 ]
+
+
+@pytest.fixture(autouse=True)
+def _default_locale_restored() -> Iterator[None]:
+    """Switching the language also sets Qt's default locale; later tests get theirs back."""
+    before = QLocale()
+    yield
+    QLocale.setDefault(before)
 
 
 def messages(path: Path) -> list[tuple[str, str, ET.Element]]:
@@ -129,3 +138,28 @@ def test_switching_language_in_settings_takes_effect(
 def test_missing_qm_falls_back_to_english(qapp: QApplication, tmp_path: Path) -> None:
     translations = Translations(qapp, tmp_path / "nothing-here")
     assert translations.apply("de") == "en"
+
+
+def test_the_shown_language_sets_the_locale_for_dates(qapp: QApplication, tmp_path: Path) -> None:
+    """Issue 14, finding 8: dates follow the UI language; the desktop's own locale when it
+    speaks that language (Austrian formats for de_AT), else the language's main locale."""
+    lrelease = BIN / "pyside6-lrelease"
+    if not lrelease.exists():
+        pytest.skip("pyside6-lrelease is not installed")
+    subprocess.run(
+        [str(lrelease), str(TS_FILE), "-qm", str(tmp_path / "ctidesk_de.qm")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    translations = Translations(qapp, tmp_path)
+    austria = QLocale(QLocale.Language.German, QLocale.Country.Austria)
+    assert translations.apply("system", austria) == "de"
+    assert QLocale().name() == "de_AT"
+    assert translations.apply("de", QLocale(QLocale.Language.French)) == "de"
+    assert QLocale().name() == "de_DE"
+    assert translations.apply("en", austria) == "en"
+    assert QLocale().language() == QLocale.Language.English
+    missing = Translations(qapp, tmp_path / "nothing-here")
+    assert missing.apply("de", austria) == "en"
+    assert QLocale().language() == QLocale.Language.English

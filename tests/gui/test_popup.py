@@ -210,6 +210,7 @@ def test_ticket_rows_give_the_time_for_today_and_the_date_before() -> None:
     from datetime import UTC, datetime, timedelta
 
     from ctidesk.core.ports import TicketSummary
+    from ctidesk.gui.formatting import short_date, short_time
     from ctidesk.gui.popup import format_ticket
 
     now = datetime(2026, 11, 22, 15, 0, tzinfo=UTC)
@@ -225,10 +226,8 @@ def test_ticket_rows_give_the_time_for_today_and_the_date_before() -> None:
         updated_at=now - timedelta(days=40),
     )
     local_today = now.astimezone()
-    assert format_ticket(today, now)[3] == local_today.strftime("%H:%M")
-    assert format_ticket(older, now)[3] == (now - timedelta(days=40)).astimezone().strftime(
-        "%Y-%m-%d"
-    )
+    assert format_ticket(today, now)[3] == short_time(local_today)
+    assert format_ticket(older, now)[3] == short_date((now - timedelta(days=40)).astimezone())
     assert format_ticket(today, now)[:3] == ["#31001", "Printer on fire", "open"]
 
 

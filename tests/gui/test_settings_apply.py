@@ -147,7 +147,12 @@ def test_test_connection_tries_the_unsaved_values_and_stores_nothing(
 
 
 def test_saving_a_fixed_passcode_reconnects_without_a_restart(
-    tmp_path: Path, suite: SimulatorSuite, loop: Any, run: Any, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    suite: SimulatorSuite,
+    loop: Any,
+    run: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     context = _home(tmp_path, suite)
     context.secrets.set(SecretName.PHONE_PASSCODE, "a-typo-in-the-passcode")
@@ -188,6 +193,8 @@ def test_saving_a_fixed_passcode_reconnects_without_a_restart(
 
         dialog.save()
         assert notices[-1] == "Settings saved.", "nothing changed: no reconnect"
+        stale = [r.getMessage() for r in caplog.records if r.name == "ctidesk.core.tracker"]
+        assert stale == [], "the closed network side's Zammad forwarder still heard the calls"
     finally:
         run(desktop.close(), 15.0)
         run(core.close())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,8 @@ from ctidesk.config.secrets import MemorySecretStore, SecretName
 from ctidesk.core.ports import ReachState, SystemStatus
 from ctidesk.core.tracker import CallTracker
 from ctidesk.gui.bridge import NFON, PHONE, ZAMMAD, DesktopBridge, DesktopStatus
+from ctidesk.gui.demo import DemoWorld
+from ctidesk.gui.desktop import Desktop
 from ctidesk.gui.diagnostics import diagnostics_report
 from ctidesk.gui.dialer import DialConfirmation, DialerWindow, DialHistory
 from ctidesk.gui.dialing import DialPlan
@@ -59,11 +63,50 @@ def test_each_state_has_its_own_icon(qapp: Any) -> None:
 
 
 class Recorder:
-    def __init__(self) -> None:
-        self.calls: list[str] = []
+    """Stands in for the desktop's menu commands with their real signatures (checked below):
+    PySide6 passes ``triggered``'s ``checked`` to a slot that takes an argument, so a stand-in
+    that takes none hid that "Dial..." called ``open_dialer(False)`` (issue 14, finding 2)."""
 
-    def __getattr__(self, name: str) -> Any:
-        return lambda: self.calls.append(name)
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[object, ...]]] = []
+
+    def open_dialer(self, text: str = "") -> None:
+        self.calls.append(("open_dialer", (text,)))
+
+    def open_settings(self) -> None:
+        self.calls.append(("open_settings", ()))
+
+    def show_last_caller(self, quiet: bool = False) -> None:
+        self.calls.append(("show_last_caller", (quiet,)))
+
+    def copy_diagnostics(self) -> None:
+        self.calls.append(("copy_diagnostics", ()))
+
+    def quit(self) -> None:
+        self.calls.append(("quit", ()))
+
+    def simulate_call(self) -> None:
+        self.calls.append(("simulate_call", ()))
+
+
+def _parameters(function: Callable[..., object]) -> list[tuple[str, object, object]]:
+    return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+
+@pytest.mark.parametrize(
+    ("name", "real"),
+    [
+        ("open_dialer", Desktop.open_dialer),
+        ("open_settings", Desktop.open_settings),
+        ("show_last_caller", Desktop.show_last_caller),
+        ("copy_diagnostics", Desktop.copy_diagnostics),
+        ("quit", Desktop.quit),
+        ("simulate_call", DemoWorld.simulate_call),
+    ],
+)
+def test_the_stand_in_has_the_real_signatures(name: str, real: Callable[..., object]) -> None:
+    """House rule: stand-ins have the real object's signature."""
+    assert _parameters(getattr(Recorder, name)) == _parameters(real)
 
 
 def _actions(recorder: Recorder, simulate: bool = False) -> TrayActions:
@@ -99,12 +142,15 @@ def test_menu_entries_and_dnd_follow_the_phone(
     assert tray.simulate_action is not None
     tray.simulate_action.trigger()
     tray.quit_action.trigger()
+    tray.last_caller_action.setEnabled(True)
+    tray.last_caller_action.trigger()
     assert recorder.calls == [
-        "open_dialer",
-        "open_settings",
-        "copy_diagnostics",
-        "simulate_call",
-        "quit",
+        ("open_dialer", ("",)),
+        ("open_settings", ()),
+        ("copy_diagnostics", ()),
+        ("simulate_call", ()),
+        ("quit", ()),
+        ("show_last_caller", (False,)),
     ]
     assert not tray.sign_action.isVisible()
     tray.dnd_action.trigger()
@@ -114,6 +160,16 @@ def test_menu_entries_and_dnd_follow_the_phone(
     assert "Do not disturb: on" in tray.tooltip()
     bridge.phone_reported_dnd(False)
     assert not tray.dnd_action.isChecked()
+
+
+def test_the_dial_entry_opens_the_dialer(desktop: Desktop) -> None:
+    """Finding 2: the real desktop's "Dial..." entry opens an empty dialer (it showed a
+    TypeError: ``triggered``'s ``checked`` reached ``open_dialer(text)``)."""
+    desktop.tray.dial_action.trigger()
+    dialer = desktop.dialer
+    assert dialer is not None and dialer.isVisible()
+    assert dialer.number.currentText() == ""
+    assert desktop.bridge.status.last_error == ""
 
 
 def test_tooltip_names_each_system_and_calls(bridge: DesktopBridge, tracker: CallTracker) -> None:
@@ -143,7 +199,7 @@ def test_without_a_tray_a_window_explains_why(bridge: DesktopBridge) -> None:
     bridge.report_error("Zammad said no")
     assert "Zammad said no" in tray.window.status.text()
     tray.window.close()
-    assert recorder.calls == ["quit"]
+    assert recorder.calls == [("quit", ())]
 
 
 def test_dialer_dials_keeps_history_and_suggests_clipboard(

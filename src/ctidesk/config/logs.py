@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import functools
 import logging
 import logging.handlers
@@ -119,26 +121,61 @@ class CrashHandler:
     """Logs every unhandled error (threads, asyncio tasks, Qt slots via sys.excepthook).
 
     ``sink`` receives a one-line summary for the user (the tray status shows it); the app never
-    dies silently.
+    dies silently. The handler never raises and never re-enters its sink: the sink itself may
+    fail (a slot of a status signal raising, say), and that error comes back here through
+    sys.excepthook; it is logged, but passing it to the sink again would recurse until the
+    stack overflows and the process dies. ``count`` and ``caught`` say what it has seen, so a
+    test can fail when anything reached it.
     """
+
+    KEPT = 50
+    """Summaries kept in ``caught`` (the newest); ``count`` goes on counting."""
 
     def __init__(self, sink: ErrorSink | None = None) -> None:
         self._sink = sink
         self._log = logging.getLogger("ctidesk.crash")
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._in_sink = False
+        self.count = 0
+        self.caught: collections.deque[str] = collections.deque(maxlen=self.KEPT)
 
     def install(self, loop: asyncio.AbstractEventLoop | None = None) -> None:
         sys.excepthook = self._excepthook
         threading.excepthook = self._thread_hook
         if loop is not None:
+            self._loop = loop
             loop.set_exception_handler(self._asyncio_hook)
 
     def report(self, summary: str, exc_info: Any = None) -> None:
-        self._log.error("unhandled error: %s", summary, exc_info=exc_info)
-        if self._sink is not None:
-            try:
-                self._sink(summary)
-            except Exception:
-                self._log.exception("error sink failed")
+        """Record and log an error, then tell the user through the sink: at once on the main
+        thread, through the loop from other threads (the sink touches widgets), and not at all
+        while the sink is already running."""
+        self.count += 1
+        self.caught.append(summary)
+        with contextlib.suppress(Exception):  # logging reports its own failures
+            self._log.error("unhandled error: %s", summary, exc_info=exc_info)
+        if self._sink is None or self._in_sink:
+            return
+        if threading.current_thread() is threading.main_thread():
+            self._deliver(summary)
+            return
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # closed meanwhile: the log line stays
+                loop.call_soon_threadsafe(self._deliver, summary)
+
+    def _deliver(self, summary: str) -> None:
+        if self._sink is None or self._in_sink:
+            return
+        self._in_sink = True
+        try:
+            self._sink(summary)
+        except Exception:
+            self.count += 1
+            self.caught.append("error sink failed")
+            self._log.exception("error sink failed")
+        finally:
+            self._in_sink = False
 
     def _excepthook(
         self, kind: type[BaseException], value: BaseException, tb: TracebackType | None
@@ -146,13 +183,13 @@ class CrashHandler:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, value, tb)
             return
-        self.report(f"{kind.__name__}: {value}", (kind, value, tb))
+        self.report(_summary(value), (kind, value, tb))
 
     def _thread_hook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
             return
         self.report(
-            f"{args.exc_type.__name__}: {args.exc_value}",
+            _summary(args.exc_value) if args.exc_value is not None else args.exc_type.__name__,
             (args.exc_type, args.exc_value, args.exc_traceback),
         )
 
@@ -160,6 +197,14 @@ class CrashHandler:
         exc = context.get("exception")
         message = context.get("message", "error in a background task")
         if exc is not None:
-            self.report(f"{type(exc).__name__}: {exc}", (type(exc), exc, exc.__traceback__))
+            self.report(_summary(exc), (type(exc), exc, exc.__traceback__))
         else:
             self.report(str(message))
+
+
+def _summary(error: BaseException) -> str:
+    """``Kind: message``, also for an error whose message itself fails to format."""
+    try:
+        return f"{type(error).__name__}: {error}"
+    except Exception:
+        return type(error).__name__

@@ -8,7 +8,6 @@ Parsing of the imported text is a plain function (`parse_import`) over a string.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import sqlite3
 import threading
@@ -16,6 +15,8 @@ import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+
+import phonenumbers
 
 from ctidesk.core.numbers import NumberKind, PhoneNumber, parse_number
 
@@ -43,7 +44,15 @@ NAME_HEADERS = (
     "kunde",
     "ansprechpartner",
 )
-_SEPARATORS = re.compile(r"[,;\t|]")
+_DELIMITERS = ("\t", ";", ",", "|")
+MIN_NUMBER_DIGITS = 3
+VANITY_MIN_LETTERS = 3
+_NUMBER_WORD = re.compile(r"^\+?\(?[0-9][0-9()\-./]*$")
+"""A word that is (part of) a number: ASCII digits and the usual grouping marks, no letters."""
+_VANITY = re.compile(r"^(\+?\(?[0-9][0-9()\-./ ]*?)[\s\-]*([A-Za-z][A-Za-z0-9\-]*)$")
+_NAME_EDGES = " \t-–—,;:/|"
+_QUOTED = re.compile(r'"(?:[^"]|"")*"')
+_WORD = re.compile(r"[^\s,;|]+")
 _DIALABLE = frozenset({NumberKind.E164, NumberKind.EXTENSION, NumberKind.SERVICE})
 
 
@@ -66,18 +75,29 @@ class Outcome(StrEnum):
     OTHER = "other"
 
 
+class ProblemReason(StrEnum):
+    """Why a line was not imported; the window words it for the user."""
+
+    NO_NUMBER = "no phone number found"
+    NOT_VALID = "not a valid phone number"
+    ANONYMOUS = "anonymous"
+    VANITY_DECLINED = "vanity number not confirmed"
+
+
 @dataclass(frozen=True)
 class ImportedNumber:
     line: int
     number: PhoneNumber
     name: str = ""
+    vanity: bool = False
+    """Letters of the number were read as keypad digits (``0800 FLOWERS``): only on request."""
 
 
 @dataclass(frozen=True)
 class ImportProblem:
     line: int
     text: str
-    reason: str
+    reason: ProblemReason
 
 
 @dataclass
@@ -85,6 +105,11 @@ class ParsedImport:
     numbers: list[ImportedNumber] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     duplicates: int = 0
+
+    @property
+    def vanity(self) -> list[ImportedNumber]:
+        """The numbers read from letters; the window asks before importing them."""
+        return [n for n in self.numbers if n.vanity]
 
 
 @dataclass(frozen=True)
@@ -127,14 +152,33 @@ class CallListError(Exception):
     """A call list cannot be used as asked; the message says what to do."""
 
 
-def _sniff(sample: str) -> type[csv.Dialect] | None:
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        return None
+def _delimiter(lines: list[str]) -> str | None:
+    """The cell separator most lines use (tab, semicolon, comma, bar), or None for plain lines.
+
+    Counted per line rather than sniffed: `csv.Sniffer` guesses from character frequencies and
+    took the digits' spaces or a name's letters for separators.
+    """
+    unquoted = [_QUOTED.sub("", line) for line in lines]
+    best: str | None = None
+    best_count = 0
+    for candidate in _DELIMITERS:
+        count = sum(candidate in line for line in unquoted)
+        if count > best_count:
+            best, best_count = candidate, count
+    return best
+
+
+def _cells(line: str, delimiter: str | None) -> list[str]:
+    if delimiter is None or delimiter not in line:
+        return [line.strip()]
+    row = next(csv.reader([line], delimiter=delimiter, skipinitialspace=True), [line])
+    return [cell.strip() for cell in row]
 
 
 def _header_columns(cells: list[str]) -> tuple[int, int | None] | None:
+    """The number and name columns, when ``cells`` is a header row (one without a number)."""
+    if any(_digit_count(cell) >= MIN_NUMBER_DIGITS for cell in cells):
+        return None
     lowered = [c.strip().lower().strip("\ufeff") for c in cells]
     number_col = next((i for i, c in enumerate(lowered) if c in NUMBER_HEADERS), None)
     if number_col is None:
@@ -143,68 +187,161 @@ def _header_columns(cells: list[str]) -> tuple[int, int | None] | None:
     return number_col, name_col
 
 
-def _looks_like_number(cell: str) -> bool:
-    digits = sum(ch.isdigit() for ch in cell)
-    return digits >= 3 and digits >= len(cell.strip()) // 2
+@dataclass(frozen=True)
+class _Found:
+    """A number found in one cell, and the words around it (the name)."""
+
+    number: PhoneNumber
+    rest: str
+    vanity: bool = False
+
+    @property
+    def rank(self) -> int:
+        return 2 if self.number.kind is NumberKind.E164 else 1
 
 
-def parse_import(text: str, default_region: str = "DE") -> ParsedImport:
+def _digit_count(text: str) -> int:
+    return sum("0" <= ch <= "9" for ch in text)
+
+
+def _clean_name(text: str) -> str:
+    return text.strip(_NAME_EDGES)
+
+
+def _vanity(cell: str, default_region: str) -> _Found | None:
+    """``0800 FLOWERS``: digits that are no number on their own, then one word of letters that
+    makes a valid number on the keypad. Anything else with letters is a number and a name."""
+    match = _VANITY.match(cell)
+    if match is None or len(re.sub(r"[^A-Za-z]", "", match.group(2))) < VANITY_MIN_LETTERS:
+        return None
+    if parse_number(match.group(1), default_region).kind is NumberKind.E164:
+        return None
+    keypad = str(phonenumbers.convert_alpha_characters_in_number(cell))
+    number = parse_number(keypad, default_region)
+    if number.kind is not NumberKind.E164 or number.e164 is None:
+        return None
+    try:
+        valid = phonenumbers.is_valid_number(phonenumbers.parse(number.e164, None))
+    except phonenumbers.NumberParseException:
+        valid = False
+    if not valid:
+        return None
+    return _Found(PhoneNumber(raw=cell, kind=NumberKind.E164, e164=number.e164), "", vanity=True)
+
+
+def _find_number(cell: str, default_region: str) -> _Found | None:
+    """The best run of number-like words in ``cell`` (a number and a name in either order,
+    separated by spaces or punctuation); letters are never read as digits here. The name is
+    the cell's text around the number, as typed."""
+    vanity = _vanity(cell, default_region)
+    if vanity is not None:
+        return vanity
+    words = list(_WORD.finditer(cell))
+    best: _Found | None = None
+    index = 0
+    while index < len(words):
+        if not _NUMBER_WORD.match(words[index].group()):
+            index += 1
+            continue
+        end = index + 1
+        while (
+            end < len(words)
+            and _NUMBER_WORD.match(words[end].group())
+            and not cell[words[end - 1].end() : words[end].start()].strip()
+        ):
+            end += 1
+        start_at, end_at = words[index].start(), words[end - 1].end()
+        run = cell[start_at:end_at]
+        if _digit_count(run) >= MIN_NUMBER_DIGITS:
+            number = parse_number(run, default_region)
+            if number.kind in _DIALABLE:
+                name = _clean_name(cell[:start_at]) + " " + _clean_name(cell[end_at:])
+                found = _Found(number, name.strip())
+                if best is None or found.rank > best.rank:
+                    best = found
+        index = end
+    return best
+
+
+def parse_import(
+    text: str, default_region: str = "DE", *, accept_vanity: bool = True
+) -> ParsedImport:
     """Numbers (and names) from a CSV file or pasted text; never raises.
 
-    A header row with a "number"/"Telefon"-like column picks the columns; otherwise each line's
-    first number-looking cell is the number and the other cells are the name. Blank lines and
-    lines starting with ``#`` are ignored; anonymous or unparseable numbers become problems;
-    repeated numbers are kept once.
+    A header row with a "number"/"Telefon"-like column picks the columns; otherwise a line's
+    cells (tab, semicolon, comma or bar separated; quoted CSV cells allowed) and the words of a
+    cell are searched for a number, and the rest is the name, before or after the number.
+    Letters are keypad digits only in a vanity number (``0800 FLOWERS``), marked ``vanity``;
+    ``accept_vanity=False`` reports those lines as problems instead. Blank lines and lines
+    starting with ``#`` are ignored; repeated numbers are kept once.
     """
     result = ParsedImport()
+    text = text.lstrip("\ufeff")
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:MAX_IMPORT_LINES]
     content = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
     content = [(n, line) for n, line in content if not line.lstrip().startswith("#")]
     if not content:
         return result
-    sample = "\n".join(line for _, line in content[:20])
-    dialect = _sniff(sample) if any(ch in sample for ch in ",;\t|") else None
-    rows: list[tuple[int, list[str]]] = []
-    for number, line in content:
-        if dialect is not None:
-            cells = next(csv.reader(io.StringIO(line), dialect), [line])
-        else:
-            cells = _SEPARATORS.split(line)
-        rows.append((number, [c.strip() for c in cells]))
-    columns = _header_columns(rows[0][1])
+    delimiter = _delimiter([line for _, line in content])
+    rows = [(number, line, _cells(line, delimiter)) for number, line in content]
+    columns = _header_columns(rows[0][2])
     if columns is not None:
         rows = rows[1:]
     seen: set[str] = set()
-    for line_number, cells in rows:
-        raw, name = _pick(cells, columns)
-        original = " ".join(cells)
-        if not raw:
-            result.problems.append(ImportProblem(line_number, original, "no phone number found"))
+    for line_number, line, cells in rows:
+        found, reason = _pick(cells, columns, default_region)
+        if found is None:
+            result.problems.append(ImportProblem(line_number, line.strip(), reason))
             continue
-        parsed = parse_number(raw, default_region)
-        if parsed.kind not in _DIALABLE:
-            reason = "anonymous" if parsed.is_anonymous else "not a valid phone number"
-            result.problems.append(ImportProblem(line_number, original, reason))
+        if found.vanity and not accept_vanity:
+            result.problems.append(
+                ImportProblem(line_number, line.strip(), ProblemReason.VANITY_DECLINED)
+            )
             continue
-        if parsed.key in seen:
+        if found.number.key in seen:
             result.duplicates += 1
             continue
-        seen.add(parsed.key)
-        result.numbers.append(ImportedNumber(line_number, parsed, name))
+        seen.add(found.number.key)
+        result.numbers.append(
+            ImportedNumber(line_number, found.number, found.rest, vanity=found.vanity)
+        )
     return result
 
 
-def _pick(cells: list[str], columns: tuple[int, int | None] | None) -> tuple[str, str]:
+def _pick(
+    cells: list[str], columns: tuple[int, int | None] | None, default_region: str
+) -> tuple[_Found | None, ProblemReason]:
+    """The line's number with its name, or why there is none."""
     if columns is not None:
         number_col, name_col = columns
         raw = cells[number_col] if number_col < len(cells) else ""
         name = cells[name_col] if name_col is not None and name_col < len(cells) else ""
-        return raw, name
+        if not raw:
+            return None, ProblemReason.NO_NUMBER
+        if parse_number(raw, default_region).is_anonymous:
+            return None, ProblemReason.ANONYMOUS
+        found = _find_number(raw, default_region)
+        if found is None:
+            return None, ProblemReason.NOT_VALID
+        return _Found(found.number, name or found.rest, found.vanity), ProblemReason.NO_NUMBER
+    best: tuple[int, _Found] | None = None
     for index, cell in enumerate(cells):
-        if _looks_like_number(cell):
-            rest = [c for i, c in enumerate(cells) if i != index and c]
-            return cell, " ".join(rest)
-    return "", ""
+        found = _find_number(cell, default_region)
+        if found is not None and (best is None or found.rank > best[1].rank):
+            best = (index, found)
+    if best is None and len(cells) > 1:
+        whole = _find_number(" ".join(cells), default_region)
+        cells = [" ".join(cells)]
+        best = (0, whole) if whole is not None else None
+    if best is None:
+        digits = any(_digit_count(cell) >= MIN_NUMBER_DIGITS for cell in cells)
+        return None, ProblemReason.NOT_VALID if digits else ProblemReason.NO_NUMBER
+    index, found = best
+    others = [c for i, c in enumerate(cells) if i != index and c]
+    name = (
+        " ".join(part for part in [found.rest, *others] if part) if found.rest else " ".join(others)
+    )
+    return _Found(found.number, name, found.vanity), ProblemReason.NO_NUMBER
 
 
 _SCHEMA = [
@@ -273,9 +410,15 @@ class CallListStore:
         with self._lock:
             self._db.close()
 
-    def create_list(self, name: str, text: str, default_region: str = "DE") -> ImportResult:
-        """Import ``text`` (CSV or pasted lines) as a new list; raises when nothing is usable."""
-        parsed = parse_import(text, default_region)
+    def create_list(
+        self, name: str, text: str, default_region: str = "DE", *, accept_vanity: bool = False
+    ) -> ImportResult:
+        """Import ``text`` (CSV or pasted lines) as a new list; raises when nothing is usable.
+
+        Vanity numbers (``0800 FLOWERS``) are imported only with ``accept_vanity``, which the
+        window passes once the user has confirmed them.
+        """
+        parsed = parse_import(text, default_region, accept_vanity=accept_vanity)
         if not parsed.numbers:
             raise CallListError(
                 "no phone numbers found to import; paste one number per line or a CSV file "

@@ -3,12 +3,18 @@
 One grouped scan of the covering index ``calls_stats`` gives per-hour buckets (count, answered,
 missed, waiting and talking time); days, hours of the day and the totals are folded from those
 buckets in Python, so a month at a million calls is one index range scan. The expressions are
-kept arithmetic (NULLs drop out of ``total``), which is what keeps that scan cheap; the window
+kept arithmetic (NULLs drop out of ``total`` and ``count``: ``ended_at - answered_at`` is NULL
+unless the call was answered and has ended), which is what keeps that scan cheap; the window
 still runs it off the GUI thread.
 
 Definitions (the same in every chart):
-- answered: the call has an ``answered_at``;
+- in progress: the call has not ended (ringing, dialling, talking, on hold); it counts in the
+  totals but in no outcome (answered, missed, not reached) and not in the answer rate;
+- answered: an ended call with an ``answered_at``;
 - missed: an inbound call that ended without being answered;
+- not reached: an outbound call that ended without being answered;
+- answer rate: answered inbound calls among the ended inbound calls (answered + missed), the
+  same calls the answered-vs-missed ring shows;
 - waiting time: inbound answered calls, from first ring to answer;
 - talking time: answered calls, from answer to end;
 - open callbacks: calls in the period still marked "needs callback" and not done.
@@ -55,11 +61,12 @@ class DayStats:
     waiting_seconds: float = 0.0
     waiting_calls: int = 0
     talking_seconds: float = 0.0
+    in_progress: int = 0
 
     @property
-    def other(self) -> int:
-        """Neither answered nor missed: outbound calls nobody picked up, calls still live."""
-        return self.total - self.answered - self.missed
+    def not_reached(self) -> int:
+        """Ended outbound calls nobody picked up (live calls are ``in_progress``)."""
+        return self.total - self.answered - self.missed - self.in_progress
 
     @property
     def average_wait(self) -> float:
@@ -76,6 +83,11 @@ class HourStats:
     total: int = 0
     answered: int = 0
     missed: int = 0
+    in_progress: int = 0
+
+    @property
+    def not_reached(self) -> int:
+        return self.total - self.answered - self.missed - self.in_progress
 
 
 @dataclass
@@ -86,6 +98,8 @@ class CallStatistics:
     outbound: int = 0
     answered: int = 0
     missed: int = 0
+    in_progress: int = 0
+    inbound_answered: int = 0
     waiting_seconds: float = 0.0
     waiting_calls: int = 0
     longest_wait: float = 0.0
@@ -103,9 +117,14 @@ class CallStatistics:
         return self.talking_seconds / self.answered if self.answered else 0.0
 
     @property
+    def inbound_ended(self) -> int:
+        """The inbound calls with an outcome: answered or missed (not those still live)."""
+        return self.inbound_answered + self.missed
+
+    @property
     def answer_rate(self) -> float:
-        """Share of inbound calls that were answered (0..1)."""
-        return self.waiting_calls / self.inbound if self.inbound else 0.0
+        """Share of the ended inbound calls that were answered (0..1)."""
+        return self.inbound_answered / self.inbound_ended if self.inbound_ended else 0.0
 
 
 _BUCKETS = """
@@ -114,13 +133,15 @@ SELECT
     count(*),
     sum(direction = 'in'),
     sum(direction = 'out'),
-    sum(answered_at IS NOT NULL),
+    count(ended_at - answered_at),
     sum((direction = 'in') * (answered_at IS NULL) * (ended_at IS NOT NULL)),
     total((answered_at - started_at) * (direction = 'in')),
     sum((direction = 'in') * (answered_at IS NOT NULL)),
     max((answered_at - started_at) * (direction = 'in')),
     total(ended_at - answered_at),
-    sum(needs_callback > done)
+    sum(needs_callback > done),
+    count(*) - count(ended_at),
+    count((ended_at - answered_at) * nullif(direction = 'in', 0))
 FROM calls INDEXED BY calls_stats
 WHERE started_at >= :start AND started_at < :end
 GROUP BY bucket
@@ -163,6 +184,8 @@ def compute_statistics(db: sqlite3.Connection, period: Period) -> CallStatistics
         longest = float(row[8] or 0.0)
         talking = float(row[9] or 0.0)
         callbacks = int(row[10] or 0)
+        in_progress = int(row[11] or 0)
+        inbound_answered = int(row[12] or 0)
         day = date(1970, 1, 1) + timedelta(days=bucket // HOURS_PER_DAY)
         hour = bucket % HOURS_PER_DAY
         day_stats = days.setdefault(day, DayStats(day))
@@ -172,14 +195,18 @@ def compute_statistics(db: sqlite3.Connection, period: Period) -> CallStatistics
         day_stats.waiting_seconds += waiting
         day_stats.waiting_calls += waiting_calls
         day_stats.talking_seconds += talking
+        day_stats.in_progress += in_progress
         hours[hour].total += total
         hours[hour].answered += answered
         hours[hour].missed += missed
+        hours[hour].in_progress += in_progress
         stats.total += total
         stats.inbound += inbound
         stats.outbound += outbound
         stats.answered += answered
         stats.missed += missed
+        stats.in_progress += in_progress
+        stats.inbound_answered += inbound_answered
         stats.waiting_seconds += waiting
         stats.waiting_calls += waiting_calls
         stats.longest_wait = max(stats.longest_wait, longest)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -36,13 +37,20 @@ from ctidesk.core.call_lists import (
     CallListError,
     CallListStore,
     EntryStatus,
+    ImportProblem,
     ListEntry,
     Outcome,
+    ProblemReason,
+    parse_import,
 )
 from ctidesk.core.calls import CallChanged, ChangeKind, EndCause
+from ctidesk.gui.formatting import number_text
 
 Dial = Callable[[str], object]
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
+MAX_VANITY_SHOWN = 10
+MAX_PROBLEM_TEXT = 80
+PROBLEM_LINES_SHOWN = 6
 
 
 def suggested_outcome(change: CallChanged) -> Outcome:
@@ -84,6 +92,13 @@ class CallListWindow(QWidget):
         self.delete_list_button = QPushButton()
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
+        self.problems_view = QPlainTextEdit()
+        self.problems_view.setReadOnly(True)
+        self.problems_view.setVisible(False)
+        self.problems_view.setMaximumHeight(
+            self.problems_view.fontMetrics().lineSpacing() * PROBLEM_LINES_SHOWN + 12
+        )
+        self.vanity_question: QMessageBox | None = None
         self.progress_label = QLabel()
         self.number_label = QLabel()
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -125,7 +140,7 @@ class CallListWindow(QWidget):
         self.import_file_button.clicked.connect(self._choose_file)
         self.delete_list_button.clicked.connect(self.delete_list)
         self.call_button.clicked.connect(self.call_current)
-        self.finish_button.clicked.connect(self.finish_current)
+        self.finish_button.clicked.connect(lambda _checked=False: self.finish_current())
         self.skip_button.clicked.connect(self.skip_current)
         self.pause_button.toggled.connect(self.set_paused)
         self.requeue_button.clicked.connect(self.requeue_skipped)
@@ -145,6 +160,7 @@ class CallListWindow(QWidget):
         row.addWidget(self.import_file_button)
         left_layout.addLayout(row)
         left_layout.addWidget(self.message_label)
+        left_layout.addWidget(self.problems_view)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -211,6 +227,7 @@ class CallListWindow(QWidget):
         self.import_paste_button.setText(self.tr("Import pasted numbers"))
         self.import_file_button.setText(self.tr("Import CSV file…"))
         self.delete_list_button.setText(self.tr("Delete list"))
+        self.problems_view.setAccessibleName(self.tr("Lines not imported"))
         self.call_button.setText(self.tr("Call"))
         self.skip_button.setText(self.tr("Skip"))
         self.pause_button.setText(self.tr("Pause"))
@@ -291,8 +308,55 @@ class CallListWindow(QWidget):
         )
 
     def import_text(self, name: str, text: str) -> int | None:
+        """Import pasted or file text as a new list; returns its id, or None when nothing was
+        imported or the user is still asked to confirm vanity numbers (``vanity_question``)."""
+        parsed = parse_import(text, self._region)
+        if not parsed.vanity:
+            return self._import(name, text, accept_vanity=False)
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Vanity numbers"))
+        lines = "\n".join(
+            self.tr("Line %1: %2 is %3")
+            .replace("%1", str(n.line))
+            .replace("%2", n.number.raw)
+            .replace("%3", number_text(n.number))
+            for n in parsed.vanity[:MAX_VANITY_SHOWN]
+        )
+        box.setText(
+            self.tr(
+                "These lines have letters in place of digits, like a vanity number (the letters "
+                "of the phone's keypad). Import them as the numbers shown?"
+            )
+        )
+        box.setInformativeText(lines)
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda result: self._vanity_answered(name, text, result))
+        self.vanity_question = box
+        box.open()
+        return None
+
+    def _vanity_answered(self, name: str, text: str, result: int) -> None:
+        self.vanity_question = None
+        accepted = result == QMessageBox.StandardButton.Yes.value
+        self._import(name, text, accept_vanity=accepted)
+
+    def _import(self, name: str, text: str, *, accept_vanity: bool) -> int | None:
+        parsed = parse_import(text, self._region, accept_vanity=accept_vanity)
+        self.problems_view.setPlainText("\n".join(self.problem_text(p) for p in parsed.problems))
+        self.problems_view.setVisible(bool(parsed.problems))
+        if not parsed.numbers:
+            self.message_label.setText(
+                self.tr(
+                    "No phone numbers found to import. Paste one number per line (a name may "
+                    "come before or after it) or choose a CSV file with a “number” column."
+                )
+            )
+            return None
         try:
-            result = self._store.create_list(name, text, self._region)
+            result = self._store.create_list(name, text, self._region, accept_vanity=accept_vanity)
         except CallListError as exc:
             self.message_label.setText(str(exc))
             return None
@@ -302,14 +366,34 @@ class CallListWindow(QWidget):
                 "%1", str(result.duplicates)
             )
         if result.problems:
-            lines = ", ".join(str(p.line) for p in result.problems[:10])
-            message += " " + self.tr("Lines not imported: %1").replace("%1", lines)
+            message += " " + self.tr(
+                "Lines not imported: %1. Each is listed below: correct it and import it again."
+            ).replace("%1", str(len(result.problems)))
         self.message_label.setText(message)
         self.paste_edit.clear()
         self.name_edit.clear()
         self.list_id = result.list_id
         self.reload_lists()
         return result.list_id
+
+    def problem_text(self, problem: ImportProblem) -> str:
+        """One line that could not be imported, as a sentence with its line number."""
+        texts = {
+            ProblemReason.NO_NUMBER: self.tr("Line %1 has no phone number: %2"),
+            ProblemReason.NOT_VALID: self.tr(
+                "Line %1 is not a phone number that can be dialled: %2"
+            ),
+            ProblemReason.ANONYMOUS: self.tr("Line %1 has no number to call (anonymous): %2"),
+            ProblemReason.VANITY_DECLINED: self.tr(
+                "Line %1 was left out, as you chose, because its number has letters: %2"
+            ),
+        }
+        shown = (
+            problem.text
+            if len(problem.text) <= MAX_PROBLEM_TEXT
+            else (problem.text[:MAX_PROBLEM_TEXT] + "…")
+        )
+        return texts[problem.reason].replace("%1", str(problem.line)).replace("%2", shown)
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
@@ -369,7 +453,7 @@ class CallListWindow(QWidget):
             self.number_label.setText(self.tr("List finished") if call_list is not None else "")
             self.contact_label.setText("")
         else:
-            self.number_label.setText(entry.number.display())
+            self.number_label.setText(number_text(entry.number))
             self.contact_label.setText(entry.name)
         blocked = self.notes_edit.blockSignals(True)
         self.notes_edit.setPlainText(entry.notes if entry else "")
@@ -390,7 +474,7 @@ class CallListWindow(QWidget):
         if last is None:
             self.last_label.setText("")
             return
-        self.last_label.setText(self.tr("Last number: %1").replace("%1", last.number.display()))
+        self.last_label.setText(self.tr("Last number: %1").replace("%1", number_text(last.number)))
         if last.outcome is not None:
             self.last_outcome_box.setCurrentIndex(
                 self.last_outcome_box.findData(last.outcome.value)
@@ -401,7 +485,7 @@ class CallListWindow(QWidget):
         self.entries_table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             cells = (
-                entry.number.display(),
+                number_text(entry.number),
                 entry.name,
                 self.status_text(entry.status),
                 self.outcome_text(entry.outcome),
@@ -425,7 +509,7 @@ class CallListWindow(QWidget):
         entry = self.current
         if entry is None:
             return
-        chosen = outcome if isinstance(outcome, Outcome) else self._chosen_outcome()
+        chosen = outcome if outcome is not None else self._chosen_outcome()
         self._store.finish(entry.id, chosen, self.notes_edit.toPlainText())
         self.last_finished = self._store.entry(entry.id)
         self.outcome_box.setCurrentIndex(self.outcome_box.findData(Outcome.REACHED.value))

@@ -4,7 +4,8 @@
 English), "en" or "de". The `.qm` files are compiled from ``resources/i18n/*.ts`` at build time
 (``scripts/i18n``); a checkout without them runs in English and says so in the log. Installing or
 removing a translator makes Qt send every widget a LanguageChange event; ctidesk's windows then
-set their texts again, so switching in the settings takes effect without a restart.
+set their texts again, so switching in the settings takes effect without a restart. The shown
+language's `QLocale` becomes the default, so dates and country names follow it too.
 """
 
 from __future__ import annotations
@@ -40,6 +41,14 @@ def resolve_language(setting: str, system: QLocale | None = None) -> str:
     return SOURCE_LANGUAGE
 
 
+def ui_locale(language: str, system: QLocale | None = None) -> QLocale:
+    """The locale for dates in ``language``: the desktop's own when it speaks that language
+    (its region's formats), else the language's main locale."""
+    desktop = system or QLocale.system()
+    wanted = QLocale(language)
+    return desktop if desktop.language() == wanted.language() else wanted
+
+
 class Translations:
     """Owns the installed translators of one application."""
 
@@ -52,6 +61,13 @@ class Translations:
     def apply(self, setting: str, system: QLocale | None = None) -> str:
         """Switch to the language of ``setting``; returns the language now shown."""
         wanted = resolve_language(setting, system)
+        QLocale.setDefault(ui_locale(wanted, system))  # before the windows retranslate
+        language = self._install(wanted)
+        if language != wanted:
+            QLocale.setDefault(ui_locale(language, system))
+        return language
+
+    def _install(self, wanted: str) -> str:
         for translator in self._installed:
             self._app.removeTranslator(translator)
         self._installed = []

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from ctidesk.core.calls import CallChanged, CallState, ChangeKind
 from ctidesk.core.journal import Journal, JournalEntry, JournalFilter
 from ctidesk.core.journal_reader import PAGE_SIZE, JournalReader, PageCursor
+from ctidesk.gui.formatting import entry_number, number_text, short_date_time
 from ctidesk.gui.stats_widget import StatsWidget
 
 log = logging.getLogger(__name__)
@@ -265,11 +266,11 @@ class JournalTableModel(QAbstractTableModel):
 
     def _display(self, entry: JournalEntry, column: str) -> str:
         if column == "time":
-            return entry.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            return short_date_time(entry.started_at.astimezone())
         if column == "direction":
             return self.direction_text(entry)
         if column == "number":
-            return entry.number
+            return number_text(entry_number(entry))
         if column == "name":
             return display_name(entry)
         if column == "result":
@@ -540,9 +541,10 @@ class JournalWindow(QWidget):
             self.summary_view.setPlainText("")
             self.notes_edit.setPlainText("")
             return
-        who = display_name(entry) or entry.number
-        when = entry.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        self.details_title.setText(f"<b>{_escape(who)}</b><br>{_escape(entry.number)} · {when}")
+        number = number_text(entry_number(entry))
+        who = display_name(entry) or number
+        when = short_date_time(entry.started_at.astimezone())
+        self.details_title.setText(f"<b>{_escape(who)}</b><br>{_escape(number)} · {when}")
         self.summary_view.setPlainText(
             entry.summary or self.tr("NFON has no summary for this call.")
         )

@@ -13,9 +13,13 @@ import logging
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ctidesk.config.paths import AppPaths
+
+if TYPE_CHECKING:
+    from ctidesk.config.logs import CrashHandler
+    from ctidesk.gui.bridge import DesktopBridge
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +116,6 @@ def _run_desktop(
     from PySide6.QtCore import QCoreApplication
 
     from ctidesk.app import build_core, open_context
-    from ctidesk.config.logs import CrashHandler
     from ctidesk.config.secrets import MemorySecretStore
     from ctidesk.config.settings import SettingsError
     from ctidesk.gui.desktop import Desktop
@@ -162,7 +165,7 @@ def _run_desktop(
         connect=None if demo_root is not None else connect,
         tray_icon=early_tray,
     )
-    crash = CrashHandler(sink=desktop.bridge.report_error)
+    crash = crash_handler_for(desktop.bridge)
     crash.install(loop)
     if not desktop.listen():
         print(f"ctidesk: {ALREADY_RUNNING}", file=sys.stderr)
@@ -186,6 +189,24 @@ def _run_desktop(
         loop.close()
         asyncio.set_event_loop(None)
     return 0
+
+
+def crash_handler_for(bridge: DesktopBridge) -> CrashHandler:
+    """The crash handler, telling the agent through the tray status what to do."""
+    from ctidesk.config.logs import CrashHandler
+
+    return CrashHandler(sink=lambda summary: bridge.report_error(unexpected(summary)))
+
+
+def unexpected(summary: str) -> str:
+    """What the tray says about an error the crash handler caught: what to do, then what it was."""
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate(
+        "ctidesk",
+        "ctidesk ran into an unexpected error and keeps running. If it happens again, choose "
+        "Copy diagnostics in the tray menu and send the result to your administrator. (%1)",
+    ).replace("%1", summary)
 
 
 async def _shutdown_then_quit(app: Any, desktop: Any, network: asyncio.Task[None]) -> None:

@@ -22,7 +22,6 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
     QEvent,
-    QLocale,
     QObject,
     QPoint,
     QRect,
@@ -53,9 +52,18 @@ from PySide6.QtWidgets import (
 
 from ctidesk.config.settings import PopupSettings
 from ctidesk.core.calls import Call, CallChanged, CallState, ChangeKind, Direction, EndCause
-from ctidesk.core.numbers import PhoneNumber, parse_number
+from ctidesk.core.numbers import parse_number
 from ctidesk.core.ports import CallerInfo, MatchLevel, TicketSummary
 from ctidesk.gui.bridge import DesktopBridge
+from ctidesk.gui.formatting import (
+    country_name,
+    number_text,
+    short_date,
+    short_date_time,
+    short_time,
+    ticket_state_text,
+)
+from ctidesk.gui.formatting import warm_up as warm_up_formatting
 
 CARD_WIDTH = 380
 COMPACT_WIDTH = 300
@@ -86,20 +94,9 @@ _ENDING_WORDS = {
 }
 
 
-def country_name(number: PhoneNumber) -> str:
-    """The country of a number in the user's language (``Germany``), or empty."""
-    region = number.country()
-    if not region:
-        return ""
-    territory = QLocale.codeToTerritory(region)
-    if territory == QLocale.Country.AnyTerritory:
-        return region
-    return QLocale.territoryToString(territory)
-
-
 def caller_title(call: Call) -> str:
     """The window title screen readers and window lists show."""
-    who = call.remote.display()
+    who = number_text(call.remote)
     if call.remote_name and call.remote_name not in (call.remote.raw, who):
         who = f"{call.remote_name} ({who})"
     if call.direction is Direction.OUTBOUND:
@@ -109,13 +106,13 @@ def caller_title(call: Call) -> str:
 
 def format_ticket(ticket: TicketSummary, now: datetime | None = None) -> list[str]:
     """A ticket's row; "updated" is the time for today and the date otherwise, so the title
-    keeps the room (the full time is in the tooltip)."""
+    keeps the room (the full time is in the tooltip). State and dates in the UI language."""
     updated = ""
     if ticket.updated_at is not None:
         local = ticket.updated_at.astimezone()
         today = (now or datetime.now(local.tzinfo)).astimezone(local.tzinfo).date()
-        updated = local.strftime("%H:%M" if local.date() == today else "%Y-%m-%d")
-    return [f"#{ticket.number}", ticket.title, ticket.state, updated]
+        updated = short_time(local) if local.date() == today else short_date(local.date())
+    return [f"#{ticket.number}", ticket.title, ticket_state_text(ticket.state), updated]
 
 
 class CallerCard(QFrame):
@@ -468,7 +465,7 @@ class CallerCard(QFrame):
             state = QCoreApplication.translate("CallerCard", str(_ENDING_WORDS[call.ending]))
         self.state_label.setText(f"{direction}: {state}")
         country = country_name(call.remote)
-        number = call.remote.display()
+        number = number_text(call.remote)
         self.number_label.setText(f"{number}  ·  {country}" if country else number)
         self.number_label.setAccessibleDescription(number)
         name = call.remote_name or ""
@@ -514,7 +511,7 @@ class CallerCard(QFrame):
             item.setData(0, Qt.ItemDataRole.UserRole, ticket.url)
             item.setToolTip(1, ticket.title)
             if ticket.updated_at is not None:
-                item.setToolTip(3, ticket.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+                item.setToolTip(3, short_date_time(ticket.updated_at.astimezone()))
             if not is_open:
                 for column in range(4):
                     item.setForeground(column, placeholder)
@@ -782,6 +779,7 @@ class PopupStack(QObject):
         and font caches, which took the first caller's pop-up from about 4 ms to 9 ms."""
         if self._cards:
             return
+        warm_up_formatting()
         placeholder = Call(
             id="",
             direction=Direction.INBOUND,

@@ -8,6 +8,7 @@ pages again from the saved settings, so it shows the new language at once too.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -107,6 +108,7 @@ class SettingsDialog(QDialog):
         self.test_results: dict[str, QLabel] = {}
         self._summary: Callable[[], str] = str
         self._rebuild_pending = False
+        self._tests: set[asyncio.Task[Any]] = set()
         self.tabs = QTabWidget()
         self._tab_index: dict[str, int] = {}
         self._build()
@@ -125,7 +127,8 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.tabs)
         layout.addLayout(buttons)
         self.resize(660, 560)
-        bridge.status_changed.connect(lambda _s: self._show_account())
+        bridge.status_changed.connect(self._show_account)  # its own slot: Qt drops it with us
+        self.finished.connect(self._stop_tests)
         self._retranslate_frame()
         self._show_account()
         self.refresh_action_urls()
@@ -150,7 +153,7 @@ class SettingsDialog(QDialog):
     def changeEvent(self, event: QEvent) -> None:  # Qt API name
         if event.type() == QEvent.Type.LanguageChange and not self._rebuild_pending:
             self._rebuild_pending = True
-            QTimer.singleShot(0, self._rebuild)
+            QTimer.singleShot(0, self, self._rebuild)
         super().changeEvent(event)
 
     def _rebuild(self) -> None:
@@ -862,9 +865,17 @@ class SettingsDialog(QDialog):
             result.setText(self.tr("Fix the marked fields first."))
             return
         result.setText(self.tr("Testing…"))
-        self._bridge.submit(
+        test = self._bridge.submit(
             self.tr("Testing %1").replace("%1", system), self._run_test(tester, settings, result)
         )
+        self._tests.add(test)
+        test.add_done_callback(self._tests.discard)
+
+    def _stop_tests(self) -> None:
+        """A test still running when the dialog closes (and is deleted) would write its result
+        into a deleted label, and the agent would read that error instead."""
+        for test in list(self._tests):
+            test.cancel()
 
     async def _run_test(self, tester: ConnectionTest, settings: Settings, result: QLabel) -> None:
         try:

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -26,15 +26,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ctidesk.core.chart_scale import duration_ticks, nice_ticks
 from ctidesk.core.statistics import CallStatistics, Period
 
 ANSWERED_COLOR = QColor("#2e7d32")
 MISSED_COLOR = QColor("#c62828")
-OTHER_COLOR = QColor("#9e9e9e")
+NOT_REACHED_COLOR = QColor("#9e9e9e")
+IN_PROGRESS_COLOR = QColor("#6a1b9a")
 WAIT_COLOR = QColor("#f9a825")
 TALK_COLOR = QColor("#1565c0")
 
 Compute = Callable[[Period], CallStatistics]
+Ticks = Callable[[float], list[float]]
+LEGEND_MARK = 24.0
+"""A legend entry's colour box and gaps, besides its text."""
+LEGEND_GAP = 12.0
 Submit = Callable[[str, Coroutine[Any, Any, Any]], object]
 
 
@@ -46,7 +52,10 @@ class Series:
 
 
 class BarChart(QWidget):
-    """Bars per category; several series are stacked or side by side."""
+    """Bars per category; several series are stacked or side by side.
+
+    The value axis runs from 0 to the last of ``ticks(maximum)`` (nice round values), and the
+    bars are scaled to that top, so the grid lines match their labels."""
 
     MARGIN_LEFT = 44.0
     MARGIN_BOTTOM = 34.0
@@ -59,12 +68,14 @@ class BarChart(QWidget):
         *,
         stacked: bool = True,
         value_format: Callable[[float], str] = lambda v: f"{v:.0f}",
+        ticks: Ticks = nice_ticks,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.title = title
         self.stacked = stacked
         self.value_format = value_format
+        self.ticks = ticks
         self.categories: list[str] = []
         self.series: list[Series] = []
         self.setMinimumSize(320, 180)
@@ -77,12 +88,25 @@ class BarChart(QWidget):
         self.series = series
         self.update()
 
+    def legend_below_title(self) -> bool:
+        """Whether the legend needs its own line (it would run into the title beside it)."""
+        bold = QFont(self.font())
+        bold.setBold(True)
+        title = QFontMetricsF(bold).horizontalAdvance(self.title)
+        metrics = QFontMetricsF(self.font())
+        legend = sum(metrics.horizontalAdvance(s.name) + LEGEND_MARK for s in self.series)
+        return title + LEGEND_GAP + legend > self.width() - self.MARGIN_RIGHT
+
+    def _legend_top(self) -> float:
+        return self.MARGIN_TOP if self.legend_below_title() else 0.0
+
     def plot_area(self) -> QRectF:
+        top = self.MARGIN_TOP + self._legend_top()
         return QRectF(
             self.MARGIN_LEFT,
-            self.MARGIN_TOP,
+            top,
             max(1.0, self.width() - self.MARGIN_LEFT - self.MARGIN_RIGHT),
-            max(1.0, self.height() - self.MARGIN_TOP - self.MARGIN_BOTTOM),
+            max(1.0, self.height() - top - self.MARGIN_BOTTOM),
         )
 
     def maximum(self) -> float:
@@ -92,10 +116,18 @@ class BarChart(QWidget):
             return max(sum(s.values[i] for s in self.series) for i in range(len(self.categories)))
         return max(max(s.values, default=0.0) for s in self.series)
 
+    def axis_ticks(self) -> list[float]:
+        """The values of the grid lines, from 0 to the top of the axis."""
+        return self.ticks(self.maximum())
+
+    def axis_labels(self) -> list[str]:
+        """The texts beside the grid lines, bottom to top."""
+        return [self.value_format(value) for value in self.axis_ticks()]
+
     def bar_rects(self) -> list[tuple[int, int, QRectF]]:
         """(series index, category index, rectangle) of every non-empty bar."""
         area = self.plot_area()
-        top = self.maximum()
+        top = self.axis_ticks()[-1] if self.maximum() > 0 else 0.0
         count = len(self.categories)
         if not count or top <= 0:
             return []
@@ -138,16 +170,16 @@ class BarChart(QWidget):
         self._draw_legend(painter)
         grid = QPen(palette.mid().color())
         grid.setStyle(Qt.PenStyle.DotLine)
-        top = self.maximum()
-        for step in range(5):
-            y = area.bottom() - area.height() * step / 4
+        ticks = self.axis_ticks()
+        for value, label in zip(ticks, self.axis_labels(), strict=True):
+            y = area.bottom() - area.height() * value / ticks[-1]
             painter.setPen(grid)
             painter.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
             painter.setPen(text_color)
             painter.drawText(
                 QRectF(0, y - 8, self.MARGIN_LEFT - 4, 16),
                 int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                self.value_format(top * step / 4) if top else "0",
+                label,
             )
         painter.setPen(Qt.PenStyle.NoPen)
         for number, _index, rect in self.bar_rects():
@@ -169,6 +201,7 @@ class BarChart(QWidget):
         painter.end()
 
     def _draw_legend(self, painter: QPainter) -> None:
+        top = self._legend_top()
         x = float(self.width()) - self.MARGIN_RIGHT
         metrics = painter.fontMetrics()
         for series in reversed(self.series):
@@ -176,28 +209,33 @@ class BarChart(QWidget):
             x -= width
             painter.setPen(self.palette().windowText().color())
             painter.drawText(
-                QRectF(x, 0, width, self.MARGIN_TOP),
+                QRectF(x, top, width, self.MARGIN_TOP),
                 int(Qt.AlignmentFlag.AlignVCenter),
                 series.name,
             )
             x -= 14
-            painter.fillRect(QRectF(x, self.MARGIN_TOP / 2 - 5, 10, 10), series.color)
+            painter.fillRect(QRectF(x, top + self.MARGIN_TOP / 2 - 5, 10, 10), series.color)
             x -= 10
 
 
 class ShareChart(QWidget):
-    """A ring of shares (answered, missed, other) with the answer rate in the middle."""
+    """A ring of shares with a figure in the middle that counts the same calls as the ring,
+    and a note under the legend (what the ring leaves out)."""
 
     def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = title
         self.parts: list[tuple[str, QColor, float]] = []
         self.center_text = ""
+        self.note = ""
         self.setMinimumSize(200, 180)
 
-    def set_parts(self, parts: list[tuple[str, QColor, float]], center_text: str) -> None:
+    def set_parts(
+        self, parts: list[tuple[str, QColor, float]], center_text: str, note: str = ""
+    ) -> None:
         self.parts = parts
         self.center_text = center_text
+        self.note = note
         self.update()
 
     def slices(self) -> list[tuple[int, float, float]]:
@@ -237,7 +275,12 @@ class ShareChart(QWidget):
             inner = ring.adjusted(pen_width / 2, pen_width / 2, -pen_width / 2, -pen_width / 2)
             painter.drawArc(inner, int(start * 16), int(span * 16))
         painter.setPen(text_color)
-        painter.drawText(ring, int(Qt.AlignmentFlag.AlignCenter), self.center_text)
+        hole = ring.adjusted(pen_width, pen_width, -pen_width, -pen_width)
+        painter.drawText(
+            hole,
+            int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+            self.center_text,
+        )
         y = ring.top()
         for name, color, value in self.parts:
             painter.fillRect(QRectF(ring.right() + 10, y + 4, 10, 10), color)
@@ -247,6 +290,12 @@ class ShareChart(QWidget):
                 f"{name}: {value:.0f}",
             )
             y += 20
+        if self.note:
+            painter.drawText(
+                QRectF(ring.right() + 10, y, max(40.0, self.width() - ring.right() - 14), 54),
+                int(Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
+                self.note,
+            )
         painter.end()
 
 
@@ -287,7 +336,7 @@ class StatsWidget(QWidget):
         self.figure_titles: dict[str, QLabel] = {}
         self.per_day = BarChart(value_format=lambda v: f"{v:.0f}")
         self.per_hour = BarChart(value_format=lambda v: f"{v:.0f}")
-        self.times = BarChart(stacked=False, value_format=duration_text)
+        self.times = BarChart(stacked=False, value_format=duration_text, ticks=duration_ticks)
         self.shares = ShareChart()
         self._build()
         self.retranslate()
@@ -356,7 +405,7 @@ class StatsWidget(QWidget):
         self.per_day.title = self.tr("Calls per day")
         self.per_hour.title = self.tr("Calls per hour of the day")
         self.times.title = self.tr("Waiting and talking time per day (average)")
-        self.shares.title = self.tr("Answered vs missed")
+        self.shares.title = self.tr("Inbound calls: answered and missed")
         if self.statistics is not None:
             self.show_statistics(self.statistics)
 
@@ -394,14 +443,16 @@ class StatsWidget(QWidget):
         self.figures["wait"].setText(duration_text(stats.average_wait))
         self.figures["talk"].setText(duration_text(stats.average_talk))
         self.figures["callbacks"].setText(str(stats.open_callbacks))
-        answered, missed, other = self.tr("Answered"), self.tr("Missed"), self.tr("Other")
+        answered, missed = self.tr("Answered"), self.tr("Missed")
+        not_reached, in_progress = self.tr("Not reached"), self.tr("In progress")
         day_labels = [d.day.strftime("%d.%m") for d in stats.days]
         self.per_day.set_data(
             day_labels,
             [
                 Series(answered, ANSWERED_COLOR, [float(d.answered) for d in stats.days]),
                 Series(missed, MISSED_COLOR, [float(d.missed) for d in stats.days]),
-                Series(other, OTHER_COLOR, [float(d.other) for d in stats.days]),
+                Series(not_reached, NOT_REACHED_COLOR, [float(d.not_reached) for d in stats.days]),
+                Series(in_progress, IN_PROGRESS_COLOR, [float(d.in_progress) for d in stats.days]),
             ],
         )
         self.per_hour.set_data(
@@ -409,11 +460,8 @@ class StatsWidget(QWidget):
             [
                 Series(answered, ANSWERED_COLOR, [float(h.answered) for h in stats.hours]),
                 Series(missed, MISSED_COLOR, [float(h.missed) for h in stats.hours]),
-                Series(
-                    other,
-                    OTHER_COLOR,
-                    [float(h.total - h.answered - h.missed) for h in stats.hours],
-                ),
+                Series(not_reached, NOT_REACHED_COLOR, [float(h.not_reached) for h in stats.hours]),
+                Series(in_progress, IN_PROGRESS_COLOR, [float(h.in_progress) for h in stats.hours]),
             ],
         )
         self.times.set_data(
@@ -423,12 +471,29 @@ class StatsWidget(QWidget):
                 Series(self.tr("Talking"), TALK_COLOR, [d.average_talk for d in stats.days]),
             ],
         )
-        rate = f"{stats.answer_rate * 100:.0f} %" if stats.inbound else "–"
         self.shares.set_parts(
             [
-                (answered, ANSWERED_COLOR, float(stats.answered)),
+                (answered, ANSWERED_COLOR, float(stats.inbound_answered)),
                 (missed, MISSED_COLOR, float(stats.missed)),
-                (other, OTHER_COLOR, float(stats.total - stats.answered - stats.missed)),
             ],
-            rate,
+            self.answer_rate_text(stats),
+            self.in_progress_note(stats),
+        )
+
+    def answer_rate_text(self, stats: CallStatistics) -> str:
+        """The ring's centre: the share answered and of how many calls, the ring's own calls."""
+        if not stats.inbound_ended:
+            return self.tr("No inbound calls")
+        return (
+            self.tr("%1 % answered of %2 inbound")
+            .replace("%1", f"{stats.answer_rate * 100:.0f}")
+            .replace("%2", str(stats.inbound_ended))
+        )
+
+    def in_progress_note(self, stats: CallStatistics) -> str:
+        """Live calls have no outcome yet: say that the ring leaves them out."""
+        if not stats.in_progress:
+            return ""
+        return self.tr("Calls in progress, not counted until they end: %1").replace(
+            "%1", str(stats.in_progress)
         )

@@ -151,9 +151,9 @@ class TrayController(QObject):
         self.dnd_action = QAction(menu, checkable=True)
         self.dnd_action.triggered.connect(self._toggle_dnd)
         self.dial_action = QAction(menu)
-        self.dial_action.triggered.connect(self._actions.open_dialer)
+        _on_trigger(self.dial_action, self._actions.open_dialer)
         self.last_caller_action = QAction(menu)
-        self.last_caller_action.triggered.connect(self._actions.show_last_caller)
+        _on_trigger(self.last_caller_action, self._actions.show_last_caller)
         self.journal_action = self._optional_action(self._actions.open_journal)
         self.call_lists_action = self._optional_action(self._actions.open_call_lists)
         self.team_action = self._optional_action(self._actions.open_team)
@@ -163,13 +163,13 @@ class TrayController(QObject):
         self.missed_action.setVisible(False)
         self.simulate_action: QAction | None = None
         self.settings_action = QAction(menu)
-        self.settings_action.triggered.connect(self._actions.open_settings)
+        _on_trigger(self.settings_action, self._actions.open_settings)
         self.sign_action = QAction(menu)
         self.sign_action.triggered.connect(self._sign)
         self.diagnostics_action = QAction(menu)
-        self.diagnostics_action.triggered.connect(self._actions.copy_diagnostics)
+        _on_trigger(self.diagnostics_action, self._actions.copy_diagnostics)
         self.quit_action = QAction(menu)
-        self.quit_action.triggered.connect(self._actions.quit)
+        _on_trigger(self.quit_action, self._actions.quit)
         menu.addAction(self.dnd_action)
         menu.addAction(self.dial_action)
         menu.addAction(self.last_caller_action)
@@ -200,7 +200,7 @@ class TrayController(QObject):
         """An entry that is only in the menu when the composition gives it something to open."""
         action = QAction(self.menu)
         if opener is not None:
-            action.triggered.connect(opener)
+            _on_trigger(action, opener)
         return action
 
     def retranslate(self) -> None:
@@ -228,7 +228,7 @@ class TrayController(QObject):
         if self.simulate_action is None:
             self.simulate_action = QAction(self.tr("Simulate &incoming call"), self.menu)
             self.menu.insertAction(self._calls_end, self.simulate_action)
-        self.simulate_action.triggered.connect(simulate)
+        _on_trigger(self.simulate_action, simulate)
 
     def show(self) -> None:
         if self.tray is not None:
@@ -329,6 +329,13 @@ class TrayController(QObject):
             self.tray.showMessage(title, message, icon, MESSAGE_MILLISECONDS)
         elif self.window is not None:
             self.window.status.setText(f"{message}\n\n{describe(self._bridge.status)}")
+
+
+def _on_trigger(action: QAction, command: Callable[[], object]) -> None:
+    """Run ``command`` with no arguments when the entry is chosen. ``triggered`` carries
+    ``checked``, and PySide6 passes it to any slot that takes an argument: connected directly,
+    "Dial..." called ``open_dialer(text=False)`` and showed a TypeError (issue 14)."""
+    action.triggered.connect(lambda _checked=False: command())
 
 
 def copy_to_clipboard(text: str) -> None:
