@@ -278,7 +278,7 @@ def _configured_home(home: Path, addresses: dict[str, str], action_urls: bool) -
     phone = addresses["phone"].removeprefix("http://")
     settings = f"""[phone]
 address = "{phone}"
-listen_host = "127.0.0.1"
+listen_address = "127.0.0.1"
 listen_port = 0
 action_url_public_host = "127.0.0.1"
 action_url_enabled = {str(action_urls).lower()}

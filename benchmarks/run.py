@@ -5,7 +5,8 @@
 .venv/bin/python -m benchmarks.run --quick    # fewer rings and starts, 10 s of idle CPU
 
 Groups: core (throughput, journal at 1M calls), journal_ui, popup (ring to pop-up and to
-customer), stall (GUI during a burst), memory (start-up, RSS, growth), idle (CPU).
+customer), stall (GUI during a burst), memory (start-up, RSS, growth), idle (CPU),
+listener (rings and log lines under a flood of slow and refused connections).
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ GROUPS: dict[str, Callable[[], list[Figure]]] = {}
 
 
 def _register(quick: bool) -> None:
-    from benchmarks import bench_core, bench_desktop, bench_journal_ui, bench_process
+    from benchmarks import (
+        bench_core,
+        bench_desktop,
+        bench_journal_ui,
+        bench_listener,
+        bench_process,
+    )
 
     GROUPS["core"] = lambda: (
         bench_core.bench_throughput()
@@ -34,6 +41,9 @@ def _register(quick: bool) -> None:
         + bench_desktop.bench_memory_growth(2_000 if quick else 10_000)
     )
     GROUPS["idle"] = lambda: bench_process.bench_idle_cpu(10.0 if quick else 60.0)
+    GROUPS["listener"] = lambda: bench_listener.bench_listener(
+        50 if quick else bench_listener.RINGS, 5.0 if quick else bench_listener.REFUSED_SECONDS
+    )
 
 
 def main(argv: list[str]) -> int:

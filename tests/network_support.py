@@ -99,7 +99,7 @@ def point_at_endpoints(
 ) -> None:
     phone = settings.phone
     phone.address = endpoints.phone_address
-    phone.listen_host = "127.0.0.1"
+    phone.listen_address = "127.0.0.1"
     phone.listen_port = 0
     phone.action_url_public_host = "127.0.0.1"
     phone.mac = endpoints.phone_mac

@@ -1910,6 +1910,11 @@ Trotzdem wählen?</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="339"/>
+        <source>Open only on this PC&apos;s address towards the phone</source>
+        <translation>Nur auf der Adresse dieses PCs zum Telefon hin offen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="339"/>
         <source>Action URLs (paste into the phone&apos;s Action URL page):</source>
         <translation>Action-URLs (auf der Action-URL-Seite des Telefons einfügen):</translation>
     </message>

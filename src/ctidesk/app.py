@@ -132,6 +132,7 @@ async def run_closers(closers: list[Closer], what: str) -> None:
 def build_core(context: Context) -> Core:
     tracker = CallTracker()
     journal = Journal(context.paths.journal_file)
+    context.paths.tighten()  # the journal, its -wal and -shm: the user's only
     tracker.subscribe(journal.on_call_changed)
     return Core(tracker=tracker, journal=journal)
 
@@ -342,6 +343,7 @@ async def start_network(
     except BaseException:
         await network.close()
         raise
+    context.paths.tighten()  # the outbox and the lock, created just now: the user's only
     return network
 
 
@@ -375,8 +377,9 @@ async def _start_phone(context: Context, core: Core, network: Network) -> None:
                 default_region=region,
             )
             context.redactor.add(factory.action_url_token(context.secrets))
-            host, port = await listener.start(phone.listen_host, phone.listen_port)
-        except (OSError, SecretStoreUnavailable) as exc:
+            bind = factory.listen_address_for(phone)
+            host, port = await listener.start(bind, phone.listen_port)
+        except (OSError, SecretStoreUnavailable, PhoneNotConfigured) as exc:
             log.warning("Action URL listener could not start (%s); polling the phone instead", exc)
         else:
             network._source_closers.append(listener.stop)

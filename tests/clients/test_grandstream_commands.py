@@ -99,7 +99,7 @@ async def test_build_phone_wires_listener_and_poller_into_the_tracker(
 
     paths = AppPaths.under(tmp_path)
     paths.ensure()
-    base = context_for(sim, listen_host="127.0.0.1", listen_port=0, poll_idle_seconds=0.05)
+    base = context_for(sim, listen_address="127.0.0.1", listen_port=0, poll_idle_seconds=0.05)
     base.settings.phone.poll_active_seconds = 0.02
     context = Context(paths, paths.settings_file, base.settings, base.secrets, Redactor())
     core: Core = build_core(context)

@@ -17,7 +17,23 @@ WAITS = {"wait", "communicate"}
 
 def _calls_without_timeout(source: str) -> list[int]:
     lines = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    coroutines = {  # an asyncio wait (awaited, or made a task) is no process's wait
+        id(inner)
+        for outer in ast.walk(tree)
+        for inner in (
+            [outer.value]
+            if isinstance(outer, ast.Await)
+            else outer.args
+            if isinstance(outer, ast.Call)
+            and isinstance(outer.func, ast.Attribute)
+            and outer.func.attr in ("ensure_future", "create_task", "wait_for")
+            else []
+        )
+    }
+    for node in ast.walk(tree):
+        if id(node) in coroutines:
+            continue
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
             continue
         owner = node.func.value
@@ -45,3 +61,4 @@ def test_the_check_finds_a_call_without_a_timeout() -> None:
     source = "import subprocess\nsubprocess.run(['xwininfo'])\nprocess.wait()\n"
     assert _calls_without_timeout(source) == [2, 3]
     assert _calls_without_timeout("subprocess.run(['x'], timeout=5)\np.wait(5)\n") == []
+    assert _calls_without_timeout("await stop.wait()\nasyncio.ensure_future(stop.wait())\n") == []

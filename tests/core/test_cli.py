@@ -249,7 +249,7 @@ def test_bridge_runs_on_what_is_there_and_names_the_rest(tmp_path: Path) -> None
     settings = tmp_path / "config" / "settings.toml"
     settings.parent.mkdir(parents=True)
     settings.write_text(
-        '[phone]\naddress = "127.0.0.1:9"\nlisten_host = "127.0.0.1"\nlisten_port = 0\n'
+        '[phone]\naddress = "127.0.0.1:9"\nlisten_address = "127.0.0.1"\nlisten_port = 0\n'
         'action_url_public_host = "127.0.0.1"\n'
     )
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CTIDESK_")}

@@ -20,6 +20,7 @@ from ctidesk.sim.suite import SimulatorSuite
 
 ROOT = Path(__file__).parents[2]
 STARTUP_SECONDS = 30.0
+ACTION_URL_TOKEN = "bridge-e2e-token-0123456789"
 
 
 @dataclass
@@ -50,12 +51,13 @@ class Bridge:
 
         self._reader = asyncio.get_running_loop().create_task(read())
 
-    def action_urls(self) -> dict[str, str]:
+    def action_urls(self, token: str = "***") -> dict[str, str]:
+        """The Action URLs the bridge printed; their token is hidden, ``token`` fills it in."""
         urls = {}
         for line in self.lines:
             if line.startswith("action url "):
                 event, url = line[len("action url ") :].split(": ", 1)
-                urls[event] = url
+                urls[event] = url.replace("/gs/***/", f"/gs/{token}/", 1)
         return urls
 
     async def stop(self, sig: int = signal.SIGTERM) -> int:
@@ -75,7 +77,7 @@ def write_settings(home: Path, suite: SimulatorSuite) -> Path:
     settings = {
         "phone": {
             "address": suite.phone.address,
-            "listen_host": "127.0.0.1",
+            "listen_address": "127.0.0.1",
             "listen_port": 0,
             "action_url_public_host": "127.0.0.1",
             "poll_when_no_action_url": False,
@@ -100,7 +102,7 @@ async def start_bridge(home: Path, suite: SimulatorSuite) -> Bridge:
         SecretName.PHONE_PASSCODE.env_var: suite.phone.passcode,
         SecretName.ZAMMAD_API_TOKEN.env_var: suite.zammad.agent_token,
         SecretName.ZAMMAD_CTI_URL.env_var: suite.zammad.cti_url,
-        SecretName.ACTION_URL_TOKEN.env_var: "bridge-e2e-token-0123456789",
+        SecretName.ACTION_URL_TOKEN.env_var: ACTION_URL_TOKEN,
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
     }
     process = await asyncio.create_subprocess_exec(
@@ -117,7 +119,7 @@ async def start_bridge(home: Path, suite: SimulatorSuite) -> Bridge:
     )
     bridge = Bridge(process)
     await bridge.read_until(READY_LINE)
-    suite.phone.configure_action_urls(bridge.action_urls())
+    suite.phone.configure_action_urls(bridge.action_urls(ACTION_URL_TOKEN))
     return bridge
 
 

@@ -189,7 +189,7 @@ def _first_start(tmp_path: Path, loop: Any) -> tuple[Context, Core, Desktop]:
     paths = AppPaths.under(tmp_path)
     paths.ensure()
     settings = Settings()
-    settings.phone.listen_host = "127.0.0.1"
+    settings.phone.listen_address = "127.0.0.1"
     settings.phone.listen_port = _free_port()
     settings.phone.action_url_public_host = "127.0.0.1"
     settings.nfon.enabled = False

@@ -31,7 +31,7 @@ def test_configured_phone_and_zammad_are_wired(tmp_path: Path, run: Any) -> None
     run(zammad_sim.start())
     settings = Settings()
     settings.phone.address = phone_sim.address
-    settings.phone.listen_host = "127.0.0.1"
+    settings.phone.listen_address = "127.0.0.1"
     settings.phone.listen_port = 0
     settings.zammad.url = zammad_sim.base_url
     settings.nfon.enabled = False

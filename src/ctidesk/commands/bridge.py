@@ -2,7 +2,8 @@
 
 For a PC without a desktop session, or to run ctidesk as a service: the same clients as the tray
 app, built by the composition root. It prints where it listens and the phone's Action URLs once
-it is ready, a line whenever a system's state changes, and stops cleanly on Ctrl+C or SIGTERM
+it is ready (their token hidden: `ctidesk action-urls` prints it), a line whenever a
+system's state changes, and stops cleanly on Ctrl+C or SIGTERM
 (undelivered Zammad events stay in the outbox for the next start).
 
 With no source of calls at all (no usable phone, not signed in to NFON) it has nothing to do: it
@@ -100,6 +101,7 @@ async def _serve(context: Any) -> int:
     import signal
 
     from ctidesk.app import build_core, start_network
+    from ctidesk.clients.grandstream.action_url import masked_action_url
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -127,7 +129,9 @@ async def _serve(context: Any) -> int:
             host, port = network.listen_address
             _say(f"listening for the phone's Action URLs on {host}:{port}")
         for event, url in network.action_urls.items():
-            _say(f"action url {event}: {url}")
+            _say(f"action url {event}: {masked_action_url(url)}")
+        if network.action_urls:
+            _say("(the token is hidden: `ctidesk action-urls` prints the URLs to paste)")
         _say(READY_LINE)
         await stop.wait()
         _say("stopping")

@@ -7,6 +7,7 @@ away with the process, even after a crash or SIGKILL, so a stale lock never bloc
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import IO
@@ -25,8 +26,10 @@ class InstanceLock:
         self._file: IO[str] | None = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 (held until release)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle = open(  # noqa: SIM115 (held until release)
+            self.path, "a+", encoding="utf-8", opener=functools.partial(os.open, mode=0o600)
+        )
         try:
             _lock(handle)
         except OSError:

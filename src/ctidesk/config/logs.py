@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import logging
 import logging.handlers
+import os
 import re
 import sys
 import threading
@@ -14,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from ctidesk.config.paths import PRIVATE_FILE_MODE, make_private_dir
 
 _PATTERNS = [
     (
@@ -73,6 +77,19 @@ class RedactingFormatter(logging.Formatter):
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log whose files only the user can read (0600): they hold callers' numbers."""
+
+    def _open(self) -> Any:
+        opener = functools.partial(os.open, mode=PRIVATE_FILE_MODE)
+        stream = open(  # noqa: SIM115 (the handler owns and closes it)
+            self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors, opener=opener
+        )
+        if os.name == "posix":
+            os.chmod(stream.fileno(), PRIVATE_FILE_MODE)  # a file an older version created
+        return stream
+
+
 def setup_logging(
     redactor: Redactor, log_file: Path | None, level: str = "INFO", to_stderr: bool = False
 ) -> list[logging.Handler]:
@@ -81,9 +98,9 @@ def setup_logging(
     root.setLevel(level)
     handlers: list[logging.Handler] = []
     if log_file is not None:
-        log_file.parent.mkdir(parents=True, exist_ok=True)
+        make_private_dir(log_file.parent)
         handlers.append(
-            logging.handlers.RotatingFileHandler(
+            PrivateRotatingFileHandler(
                 log_file, maxBytes=2_000_000, backupCount=5, encoding="utf-8"
             )
         )

@@ -102,6 +102,7 @@ class KeyringSecretStore:
             )
         self._keyring = keyring
         self._service = service
+        self._backend_name = str(getattr(backend, "name", "") or type(backend).__name__)
 
     def get(self, name: SecretName) -> str | None:
         head = self._read(name.value)
@@ -131,39 +132,38 @@ class KeyringSecretStore:
             self._remove(key)
 
     def _read(self, key: str) -> str | None:
-        from keyring.errors import KeyringError
-
         try:
             value = self._keyring.get_password(self._service, key)
-        except KeyringError as exc:
-            raise _refused(exc) from exc
+        except Exception as exc:
+            raise _refused(self._backend_name, exc) from None
         return str(value) if value is not None else None
 
     def _write(self, key: str, value: str) -> None:
-        from keyring.errors import KeyringError
-
         try:
             self._keyring.set_password(self._service, key, value)
-        except KeyringError as exc:
-            raise _refused(exc) from exc
+        except Exception as exc:
+            raise _refused(self._backend_name, exc) from None
 
     def _remove(self, key: str) -> None:
-        from keyring.errors import KeyringError, PasswordDeleteError
+        from keyring.errors import PasswordDeleteError
 
         try:
             self._keyring.delete_password(self._service, key)
         except PasswordDeleteError:
             return
-        except KeyringError as exc:
-            raise _refused(exc) from exc
+        except Exception as exc:
+            raise _refused(self._backend_name, exc) from None
 
 
 _CHUNKED = "chunks:"
 
 
-def _refused(exc: Exception) -> SecretStoreUnavailable:
+def _refused(backend_name: str, exc: Exception) -> SecretStoreUnavailable:
+    """A fixed sentence with the backend's name: a backend's own message may quote the value it
+    was given (issue 20, finding 8), so it is neither shown, nor logged, nor chained."""
+    log.warning("the keyring backend %s failed (%s)", backend_name, type(exc).__name__)
     return SecretStoreUnavailable(
-        f"the OS keyring refused the request ({exc}); unlock it and try again"
+        f"the OS keyring ({backend_name}) refused the request; unlock it and try again"
     )
 
 

@@ -16,7 +16,14 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from ctidesk.config.errors import SettingsError as SettingsError  # re-exported
 from ctidesk.core.event_actions import EventActionConfig, TemplateError, UrlTemplate
@@ -54,7 +61,11 @@ class PhoneSettings(_Section):
         description="api-make_call parameters, e.g. 'phonenumber={number}&account={account}'",
     )
     action_url_enabled: bool = True
-    listen_host: str = "0.0.0.0"
+    listen_address: str = Field(
+        default="",
+        description="the address the Action URL listener binds to; empty: this PC's address "
+        "towards the phone, so the port is open on that network only ('0.0.0.0': every network)",
+    )
     listen_port: int = Field(default=8765, ge=0, le=65535)
     poll_when_no_action_url: bool = True
     auth: Literal["passcode", "session"] = Field(
@@ -68,6 +79,18 @@ class PhoneSettings(_Section):
     poll_idle_seconds: float = Field(default=5.0, gt=0, le=300)
     poll_active_seconds: float = Field(default=1.0, gt=0, le=60)
     poll_max_backoff_seconds: float = Field(default=60.0, gt=0, le=3600)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_listen_host(cls, data: Any) -> Any:
+        """``listen_host`` (before issue 20) becomes ``listen_address``. Its old default
+        "0.0.0.0" was written into every saved file, so it means "not chosen": automatic."""
+        if isinstance(data, dict) and "listen_host" in data:
+            data = dict(data)
+            legacy = str(data.pop("listen_host") or "").strip()
+            if legacy not in ("", "0.0.0.0") and not data.get("listen_address"):
+                data["listen_address"] = legacy
+        return data
 
     @field_validator("address")
     @classmethod

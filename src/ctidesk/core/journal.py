@@ -79,6 +79,39 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX calls_stats ON calls(started_at, direction, answered_at, ended_at,
         needs_callback, done);
     """,
+    # The search index named a column ("remote") that calls lacks, so reading it (a dump, an
+    # FTS 'rebuild') failed (issue 20, finding 9). Its columns are now real columns of calls;
+    # the index is rebuilt from the rows, nothing else changes.
+    """
+    DROP TRIGGER calls_ai;
+    DROP TRIGGER calls_ad;
+    DROP TRIGGER calls_au;
+    DROP TABLE calls_fts;
+    CREATE VIRTUAL TABLE calls_fts USING fts5(
+        remote_raw, remote_e164, remote_name, customer_name, content='calls',
+        content_rowid='rowid', tokenize='trigram'
+    );
+    CREATE TRIGGER calls_ai AFTER INSERT ON calls BEGIN
+        INSERT INTO calls_fts(rowid, remote_raw, remote_e164, remote_name, customer_name)
+        VALUES (new.rowid, new.remote_raw, new.remote_e164, new.remote_name, new.customer_name);
+    END;
+    CREATE TRIGGER calls_ad AFTER DELETE ON calls BEGIN
+        INSERT INTO calls_fts(calls_fts, rowid, remote_raw, remote_e164, remote_name,
+            customer_name)
+        VALUES ('delete', old.rowid, old.remote_raw, old.remote_e164, old.remote_name,
+            old.customer_name);
+    END;
+    CREATE TRIGGER calls_au AFTER UPDATE OF remote_raw, remote_e164, remote_name, customer_name
+    ON calls BEGIN
+        INSERT INTO calls_fts(calls_fts, rowid, remote_raw, remote_e164, remote_name,
+            customer_name)
+        VALUES ('delete', old.rowid, old.remote_raw, old.remote_e164, old.remote_name,
+            old.customer_name);
+        INSERT INTO calls_fts(rowid, remote_raw, remote_e164, remote_name, customer_name)
+        VALUES (new.rowid, new.remote_raw, new.remote_e164, new.remote_name, new.customer_name);
+    END;
+    INSERT INTO calls_fts(calls_fts) VALUES ('rebuild');
+    """,
 ]
 
 log = logging.getLogger(__name__)
@@ -189,11 +222,13 @@ class Journal:
 
     def _migrate(self) -> None:
         with self._tx():
-            version = self.schema_version
+            version = self.schema_version or _unmarked_version(self._db)
             for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
                 for statement in _split_sql(script):
                     self._db.execute(statement)
                 self._db.execute(f"PRAGMA user_version={number}")
+            if self.schema_version < version:
+                self._db.execute(f"PRAGMA user_version={version}")
 
     @contextmanager
     def _tx(self, *, flush_first: bool = True) -> Iterator[sqlite3.Connection]:
@@ -509,6 +544,18 @@ def _entry(row: tuple[object, ...]) -> JournalEntry:
         customer_name=str(customer) if customer else None,
         timeline=json.loads(str(timeline)),
     )
+
+
+def _unmarked_version(db: sqlite3.Connection) -> int:
+    """The schema version of a journal without one: a copy restored from a dump (`.dump` and
+    `iterdump` do not carry ``user_version``), told by what its schema has."""
+    names = {str(row[0]) for row in db.execute("SELECT name FROM sqlite_master")}
+    if "calls" not in names:
+        return 0
+    if "calls_stats" not in names:
+        return 1
+    indexed = {str(row[1]) for row in db.execute("PRAGMA table_info(calls_fts)")}
+    return 2 if "remote" in indexed else 3
 
 
 def _split_sql(script: str) -> list[str]:

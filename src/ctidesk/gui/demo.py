@@ -84,7 +84,7 @@ class DemoWorld:
         """Point the demo's settings and secrets at the simulators, as a user would by hand."""
         settings, store, suite = self._context.settings, self._context.secrets, self.suite
         settings.phone.address = suite.phone.address
-        settings.phone.listen_host = "127.0.0.1"
+        settings.phone.listen_address = "127.0.0.1"
         settings.phone.listen_port = 0
         settings.phone.action_url_public_host = "127.0.0.1"
         settings.phone.mac = suite.phone.mac

@@ -357,6 +357,7 @@ class SettingsDialog(QDialog):
         self._test_button(phone, "phone", self.tr("&Test connection"))
         self.action_url_box = QWidget()
         self.action_url_box.setAccessibleName(self.tr("Action URLs to paste into the phone"))
+        self.action_url_box.setToolTip(self.tr("Open only on this PC's address towards the phone"))
         self.action_url_rows = QFormLayout(self.action_url_box)
         phone.addRow(QLabel(self.tr("Action URLs (paste into the phone's Action URL page):")))
         phone.addRow(self.action_url_box)

@@ -4,7 +4,12 @@ Phones send a plain GET that standard HTTP servers reject: display names arrive 
 the request line, ``+`` of E.164 numbers unencoded, unfilled variables as literal ``$remote``.
 So this is a small asyncio server with its own parser (`parse_request`, a plain function over
 bytes, fuzzed in the tests). Only the configured phone's address and the per-install token in the
-path are accepted; everything else gets a 403 and is logged, and nothing is invented from it.
+path are accepted; everything else gets a 403, and nothing is invented from it.
+
+A flood must neither starve a real ring nor the process (issue 20, finding 5): open connections
+are capped per source address and overall, below the process's file limit, and a new connection
+over a cap closes the oldest one of the busiest source (a ring's request arrives at once, so an
+idle connection is what gets closed); refused requests are logged as a count per minute.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ import hmac
 import ipaddress
 import logging
 import socket
+import time
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +36,11 @@ MAX_HEAD_BYTES = 8192
 MAX_ACTION_URL_LENGTH = 256
 READ_SECONDS = 3.0
 PATH_PREFIX = "gs"
+MAX_CONNECTIONS = 256
+"""Open connections at most (fewer when the file limit is low: see `connection_cap`)."""
+MAX_CONNECTIONS_PER_SOURCE = 16
+"""Open connections per source address: a phone sends one request per event."""
+REFUSAL_LOG_SECONDS = 60.0
 
 # Phone event name (as in the phone's web page and the simulator) -> short code in our path.
 EVENT_CODES: dict[str, str] = {
@@ -244,6 +256,15 @@ def build_action_urls(
     return urls
 
 
+def masked_action_url(url: str) -> str:
+    """The URL with its token hidden, for output that others may see (a service's journal)."""
+    head, marker, rest = url.partition(f"/{PATH_PREFIX}/")
+    if not marker:
+        return url
+    _, slash, tail = rest.partition("/")
+    return f"{head}{marker}***{slash}{tail}"
+
+
 def _ip(text: str) -> str:
     try:
         address = ipaddress.ip_address(text.split("%", 1)[0])
@@ -262,11 +283,97 @@ _RESPONSES = {
 }
 
 
+def connection_cap(wanted: int = MAX_CONNECTIONS) -> int:
+    """``wanted``, but at most a quarter of the soft file limit: the process needs files for
+    everything else, and a listener that reaches the limit stalls every accept for a second."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return wanted
+    if soft == resource.RLIM_INFINITY or soft <= 0:
+        return wanted
+    return max(8, min(wanted, soft // 4))
+
+
+class RefusalLog:
+    """Refused requests, logged as a count per window instead of a line each.
+
+    The first refusal after a quiet window is logged at once with its reason (so a wrong token
+    shows up while the user tests); the rest of the window is counted and summed up in one line.
+    A flood that lasts an hour writes about 60 lines, not millions that rotate the log away.
+    """
+
+    def __init__(
+        self, window_seconds: float = REFUSAL_LOG_SECONDS, clock: Callable[[], float] | None = None
+    ) -> None:
+        self._window = window_seconds
+        self._clock = clock or time.monotonic
+        self._window_end: float | None = None
+        self._reasons: Counter[str] = Counter()
+        self._peers: Counter[str] = Counter()
+        self._timer: asyncio.TimerHandle | None = None
+        self.total = 0
+
+    def note(self, peer: str, reason: str) -> None:
+        self.total += 1
+        now = self._clock()
+        if self._window_end is not None and now >= self._window_end:
+            self.flush()
+        if self._window_end is None:
+            log.warning("Action URL request from %s refused: %s", peer, reason)
+            self._open_window(now)
+            return
+        self._reasons[reason] += 1
+        self._peers[peer] += 1
+
+    def flush(self) -> None:
+        """Log what the window counted; a window without refusals ends the counting."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._reasons:
+            self._window_end = None
+            return
+        count = sum(self._reasons.values())
+        reasons = ", ".join(f"{reason}: {n}" for reason, n in self._reasons.most_common())
+        peers = ", ".join(f"{peer} ({n})" for peer, n in self._peers.most_common(3))
+        log.warning(
+            "Action URL listener refused %d more request(s) in the last %.0f s (%s; from %s)",
+            count,
+            self._window,
+            reasons,
+            peers,
+        )
+        self._reasons.clear()
+        self._peers.clear()
+        self._open_window(self._clock())
+
+    def close(self) -> None:
+        """Log what is still counted; no timer is left behind."""
+        self.flush()
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _open_window(self, now: float) -> None:
+        self._window_end = now + self._window
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._timer = loop.call_later(self._window, self.flush)
+
+
 class ActionUrlListener:
     """Receives the phone's Action URLs and hands each call event to ``on_event``.
 
     ``on_event`` and ``on_dnd`` run synchronously on the event loop after the reply is written;
     an exception in them is logged, never returned to the phone.
+
+    At most ``max_connections`` (default `connection_cap`) connections are open, at most
+    ``max_per_source`` from one address; ``refusal_log_seconds`` is the window of `RefusalLog`.
     """
 
     def __init__(
@@ -278,6 +385,9 @@ class ActionUrlListener:
         default_region: str = "DE",
         on_dnd: Callable[[bool], None] | None = None,
         mac: str | None = None,
+        max_connections: int | None = None,
+        max_per_source: int = MAX_CONNECTIONS_PER_SOURCE,
+        refusal_log_seconds: float = REFUSAL_LOG_SECONDS,
     ) -> None:
         if len(token) < 8:
             raise ValueError("the Action URL token must be at least 8 characters")
@@ -292,8 +402,18 @@ class ActionUrlListener:
         self._writers: set[asyncio.StreamWriter] = set()
         self._handlers: set[asyncio.Task[Any]] = set()
         self._waiters: set[asyncio.Future[str]] = set()
+        self._max_connections = max_connections or connection_cap()
+        self._max_per_source = max(1, max_per_source)
+        self._by_source: dict[str, dict[asyncio.StreamWriter, None]] = {}
+        self.refusals = RefusalLog(refusal_log_seconds)
         self.rejected = 0
         self.accepted = 0
+        self.evicted = 0
+
+    @property
+    def open_connections(self) -> int:
+        """Connections open now (for the tests and the benchmark of the caps)."""
+        return sum(len(writers) for writers in self._by_source.values())
 
     def action_urls(self, public_host: str, port: int) -> dict[str, str]:
         return build_action_urls(public_host, port, self._token)
@@ -335,6 +455,7 @@ class ActionUrlListener:
         if handlers:
             await asyncio.wait(handlers, timeout=READ_SECONDS)
         await server.wait_closed()
+        self.refusals.close()
 
     async def _resolve_allowed(self) -> set[str]:
         loop = asyncio.get_running_loop()
@@ -378,10 +499,13 @@ class ActionUrlListener:
             writer.close()
             return
         self._writers.add(writer)
+        peer = writer.get_extra_info("peername")
+        peer_host = _ip(str(peer[0])) if peer else ""
+        self._admit(peer_host, writer)
         try:
-            peer = writer.get_extra_info("peername")
-            peer_host = _ip(str(peer[0])) if peer else ""
             data = await self._read_head(reader)
+            if writer.is_closing():
+                return  # closed for a newer connection, or by stop()
             status, hit = self.decide(peer_host, data)
             writer.write(_RESPONSES[status])
             if hit is not None:
@@ -396,31 +520,53 @@ class ActionUrlListener:
             log.exception("Action URL request could not be handled")
         finally:
             self._writers.discard(writer)
+            self._forget(peer_host, writer)
             writer.close()
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
+
+    def _admit(self, peer_host: str, writer: asyncio.StreamWriter) -> None:
+        """Count the new connection; over a cap, close the oldest of its own source, else of
+        the busiest other source (the phone's own address last)."""
+        mine = self._by_source.setdefault(peer_host, {})
+        if len(mine) >= self._max_per_source:
+            self._evict(peer_host, mine, "too many open connections from this address")
+        elif self.open_connections >= self._max_connections:
+            strangers = [s for s in self._by_source if s not in self._allowed and s != peer_host]
+            busiest = max(strangers or self._by_source, key=lambda s: len(self._by_source[s]))
+            self._evict(busiest, self._by_source[busiest], "too many open connections")
+        mine[writer] = None
+
+    def _evict(self, source: str, writers: dict[asyncio.StreamWriter, None], why: str) -> None:
+        if not writers:
+            return
+        oldest = next(iter(writers))
+        del writers[oldest]
+        self.evicted += 1
+        self.refusals.note(source, f"connection closed, {why}")
+        oldest.transport.abort()
+
+    def _forget(self, peer_host: str, writer: asyncio.StreamWriter) -> None:
+        writers = self._by_source.get(peer_host)
+        if writers is None:
+            return
+        writers.pop(writer, None)
+        if not writers:
+            del self._by_source[peer_host]
 
     def decide(self, peer_host: str, data: bytes) -> tuple[int, ActionHit | None]:
         """The reply status for one request head and the accepted hit, if any. Never raises."""
         request = parse_request(data)
         if request is None:
-            log.info("Action URL listener: unreadable request from %s (400)", peer_host)
+            self.refusals.note(peer_host, "unreadable request (400)")
             return 400, None
         if peer_host not in self._allowed:
-            self.rejected += 1
-            log.warning(
-                "Action URL request from %s refused (403): not the configured phone", peer_host
-            )
-            return 403, None
+            return self._refuse(peer_host, "not the configured phone (403)")
         hit = match_action(request, self._token)
         if hit is None:
-            self.rejected += 1
-            log.warning("Action URL request from %s refused (403): wrong path or token", peer_host)
-            return 403, None
+            return self._refuse(peer_host, "wrong path or token (403)")
         if self._mac and normalize_mac(hit.params.get("m", "")) != self._mac:
-            self.rejected += 1
-            log.warning("Action URL request from %s refused (403): other phone's MAC", peer_host)
-            return 403, None
+            return self._refuse(peer_host, "other phone's MAC (403)")
         self.accepted += 1
         return 200, hit
 
@@ -429,6 +575,11 @@ class ActionUrlListener:
         for waiter in list(self._waiters):
             if not waiter.done():
                 waiter.set_result(event)
+
+    def _refuse(self, peer_host: str, reason: str) -> tuple[int, None]:
+        self.rejected += 1
+        self.refusals.note(peer_host, reason)
+        return 403, None
 
     def _deliver(self, hit: ActionHit) -> None:
         dnd = hit_to_dnd(hit)

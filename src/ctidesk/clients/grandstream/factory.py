@@ -111,12 +111,28 @@ def poller_from_settings(
 
 
 def public_host_for(settings: PhoneSettings) -> str:
-    """This PC's address as the phone sees it: the setting, else the interface that routes to
-    the phone (a UDP socket is connected, nothing is sent)."""
+    """This PC's address as the phone sees it: the setting, else the listener's own address
+    when it is one, else the interface that routes to the phone."""
     if settings.action_url_public_host:
         return settings.action_url_public_host
-    if settings.listen_host not in ("", "0.0.0.0", "::"):
-        return settings.listen_host
+    listen = settings.listen_address.strip()
+    if listen and listen not in _EVERY_INTERFACE:
+        return listen
+    return address_towards_phone(settings)
+
+
+def listen_address_for(settings: PhoneSettings) -> str:
+    """Where the Action URL listener binds: the setting, else only the address that reaches
+    the phone (issue 20, finding 6), so the port is not open on every network of the PC."""
+    return settings.listen_address.strip() or address_towards_phone(settings)
+
+
+_EVERY_INTERFACE = ("0.0.0.0", "::")
+
+
+def address_towards_phone(settings: PhoneSettings) -> str:
+    """The local address of a UDP socket "connected" to the phone: the interface that routes
+    there. A UDP connect sends no packet."""
     host = phone_host(settings)
     if not host:
         raise PhoneNotConfigured("[phone] address is empty, so this PC's address is unknown")
@@ -129,5 +145,5 @@ def public_host_for(settings: PhoneSettings) -> str:
     except OSError as exc:
         raise PhoneNotConfigured(
             f"this PC's address towards the phone cannot be found ({exc}); set "
-            "[phone] action_url_public_host"
+            "[phone] action_url_public_host and listen_address"
         ) from exc
