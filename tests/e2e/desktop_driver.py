@@ -157,9 +157,12 @@ class DesktopDriver:
     # ------------------------------------------------------------------ start and stop
 
     @classmethod
-    def start(cls, display: dict[str, str], home: Path, shots: Path) -> DesktopDriver:
+    def start(
+        cls, display: dict[str, str], home: Path, shots: Path, *, demo: bool = True
+    ) -> DesktopDriver:
         """`ctidesk --demo` on a fresh home (``CTIDESK_HOME``); its temporary demo folder, and
-        so its log file, is made under ``home/tmp``. Returns once the simulators answer."""
+        so its log file, is made under ``home/tmp``. Returns once the simulators answer.
+        ``demo=False`` starts plain `ctidesk` on that home (a first start when it is empty)."""
         for tool in ("xdotool", "xwininfo", "import", "convert"):
             require_tool(tool)
         runtime = home / "runtime"
@@ -175,7 +178,7 @@ class DesktopDriver:
             "PYTHONFAULTHANDLER": "1",
         }
         process = subprocess.Popen(
-            [sys.executable, "-m", "ctidesk", "--demo"],
+            [sys.executable, "-m", "ctidesk", *(["--demo"] if demo else [])],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -184,7 +187,10 @@ class DesktopDriver:
         driver = cls(process, env, home, shots)
         driver._reader.start()
         try:
-            driver._wait_started()
+            if demo:
+                driver._wait_started()
+            else:
+                driver.wait(driver.tray_icon, START_SECONDS, "the tray icon embedded in trayer")
         except BaseException:
             driver.stop()
             raise
