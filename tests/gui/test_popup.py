@@ -329,7 +329,9 @@ def test_cards_stay_on_the_screen_and_a_ringing_call_is_never_kept_waiting(
         return [card for card in cards if card.isVisible()]
 
     def all_on_screen() -> bool:
-        return all(area.contains(card.frameGeometry()) for card in shown())
+        boxes = [card.frameGeometry() for card in shown()]
+        apart = all(not a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+        return apart and all(area.contains(box) for box in boxes)
 
     bridge.settings.popup.after_call_seconds = 0
     for index in range(4):  # answered and ended: after-call cards, which grow

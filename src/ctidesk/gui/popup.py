@@ -1025,8 +1025,11 @@ class PopupStack(QObject):
         free = [bottom - top + 1] * len(rights)  # the height left in each column
         for index, card in enumerate(self._by_priority()):
             # A card on screen has its real height (word-wrapped labels make it taller than
-            # its size hint: the after-call card's countdown, for one).
-            height = card.height() if card.isVisible() else card.sizeHint().height()
+            # its size hint: the after-call card's countdown, for one); a waiting card keeps
+            # the height it had, unless it grew meanwhile.
+            height = card.height()
+            if not card.isVisible():
+                height = max(height, card.sizeHint().height())
             column = next((i for i, left in enumerate(free) if height <= left), None)
             if column is None and index == 0:
                 column = 0  # the most urgent card shows even on a screen too small for it
