@@ -311,3 +311,57 @@ def test_a_storm_of_calls_gets_one_card_per_frame_for_the_calls_still_ringing(
     assert all(stack.card_for(call.id) is None for call in storm[::2])
     gaps = [(later - earlier) * 1000 for earlier, later in pairwise(built_at)]
     assert len(gaps) == 3 and min(gaps) >= CARD_BUILD_INTERVAL_MS * 0.8
+
+
+def test_cards_stay_on_the_screen_and_a_ringing_call_is_never_kept_waiting(
+    stack: PopupStack, bridge: DesktopBridge, tracker: CallTracker, run: Any
+) -> None:
+    """Journey finding: after-call, missed and ringing cards piled up below the screen's
+    bottom edge (y=1010..1663 on an 800 px screen), out of the agent's reach."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen()
+    assert screen is not None
+    area = screen.availableGeometry()
+
+    def shown() -> list[Any]:
+        cards: list[Any] = [*stack.cards(), *stack.missed_cards()]
+        return [card for card in cards if card.isVisible()]
+
+    def all_on_screen() -> bool:
+        boxes = [card.frameGeometry() for card in shown()]
+        apart = all(not a.intersects(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+        return apart and all(area.contains(box) for box in boxes)
+
+    bridge.settings.popup.after_call_seconds = 0
+    for index in range(4):  # answered and ended: after-call cards, which grow
+        done = ring(tracker, f"+49 30 30000{index:02d}")
+        run(wait_until(lambda done=done: stack.card_for(done.id) is not None))
+        phone_reports(tracker, done, EventKind.ANSWERED)
+        phone_reports(tracker, done, EventKind.ENDED)
+        card = stack.card_for(done.id)
+        assert card is not None and card.after_call
+    for index in range(3):  # missed: notification cards
+        missed = ring(tracker, f"+49 40 40000{index:02d}")
+        run(wait_until(lambda missed=missed: stack.card_for(missed.id) is not None))
+        stack.show_missed(phone_reports(tracker, missed, EventKind.ENDED))
+    ringing = []
+    for index in range(8):
+        call = ring(tracker, f"+49 89 50000{index:02d}")
+        ringing.append(call)
+        run(wait_until(lambda call=call: stack.card_for(call.id) is not None))
+        newest = stack.card_for(call.id)
+        assert newest is not None and newest.isVisible(), "a ringing call is always visible"
+        assert all_on_screen(), [card.frameGeometry() for card in shown()]
+    assert all_on_screen()
+    hidden = [card for card in stack.cards() if not card.isVisible()]
+    assert hidden, "more cards than fit: some wait"
+    assert len({card.x() for card in shown()}) >= 2, "a second column before waiting"
+
+    for call in ringing:
+        card = stack.card_for(call.id)
+        if card is not None:
+            card.close_button.click()
+    run(wait_until(lambda: all(card.isVisible() for card in stack.cards())))
+    assert all_on_screen()
+    assert all(card.after_call for card in stack.cards()) and len(stack.cards()) == 4

@@ -73,6 +73,8 @@ MAX_TICKETS_SHOWN = 8
 WARM_UP_AFTER_MS = 1000
 CARD_BUILD_INTERVAL_MS = 16
 MAX_MISSED_CARDS = 4
+MAX_COLUMNS = 2
+"""Columns of cards beside the tray at most: more would cover the agent's work."""
 """Missed-call cards on screen at most (the oldest make room; the journal lists them all)."""
 NOTES_LINES = 4
 
@@ -748,7 +750,15 @@ AnchorProvider = Callable[[], QRect]
 
 
 class PopupStack(QObject):
-    """Creates, stacks and closes caller cards as calls come and go."""
+    """Creates, stacks and closes caller cards as calls come and go.
+
+    Every card on screen lies inside the available area of the tray's screen. The stack fills
+    a column from the tray corner, then a second one beside it. Ringing calls come first
+    (nearest the tray), then the other live calls, then after-call cards, then missed-call
+    notifications, newest first in each; a card that finds no room waits hidden (its notes
+    and the missed call's journal row and tray count stay) and comes back when a card closes
+    or shrinks. So a ringing call's card never waits behind after-call or missed cards.
+    """
 
     card_shown = Signal(str)
     """A call's card is on screen (also when it was built a frame after its ring)."""
@@ -766,6 +776,7 @@ class PopupStack(QObject):
         self._missed: dict[str, MissedCallCard] = {}
         self._waiting: dict[str, Call] = {}
         self._last_build = -1.0
+        self._arranging = False
         self._next_build = QTimer(self)
         self._next_build.setSingleShot(True)
         self._next_build.timeout.connect(self._build_next)
@@ -803,9 +814,10 @@ class PopupStack(QObject):
     def focus_newest(self) -> CallerCard | None:
         """Give the newest card the keyboard (the "focus the pop-up" hotkey); None when no
         card is on screen."""
-        if not self._cards:
+        shown = [card for card in self._cards.values() if card.isVisible()]
+        if not shown:
             return None
-        card = list(self._cards.values())[-1]
+        card = shown[-1]
         card.take_focus()
         return card
 
@@ -845,6 +857,8 @@ class PopupStack(QObject):
             self._arrange()
         elif self._closes(change, answered_here=card.answered_here) and not card.after_call:
             self.close_card(call.id)
+        else:
+            self._arrange()  # a ringing card that was answered makes way for the next ringing one
 
     def _closes(self, change: CallChanged, *, answered_here: bool) -> bool:
         """Whether this change ends the card's time on screen, by the close policy."""
@@ -898,10 +912,10 @@ class PopupStack(QObject):
             self._last_build = time.monotonic()
             card = CallerCard(self._bridge, call, compact=call.direction is Direction.OUTBOUND)
             card.dismissed.connect(self.close_card)
+            card.installEventFilter(self)
             self._cards[call.id] = card
         card.adjustSize()
         self._arrange()
-        card.show()
         card.raise_()
         self.card_shown.emit(call.id)
         return card
@@ -924,6 +938,7 @@ class PopupStack(QObject):
         if card is None:
             card = MissedCallCard(self._bridge, call)
             card.dismissed.connect(self.close_missed)
+            card.installEventFilter(self)
         else:
             card.add(call)
         self._missed[key] = card
@@ -931,7 +946,6 @@ class PopupStack(QObject):
             self.close_missed(next(iter(self._missed)))
         card.adjustSize()
         self._arrange()
-        card.show()
         card.raise_()
         return card
 
@@ -941,6 +955,7 @@ class PopupStack(QObject):
                 self.close_missed(key)
             else:
                 card.adjustSize()
+        self._arrange()
 
     def close_missed(self, key: str) -> None:
         card = self._missed.pop(key, None)
@@ -959,32 +974,71 @@ class PopupStack(QObject):
         for key in list(self._missed):
             self.close_missed(key)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt API name
+        """A card changed height (after-call work, a wrapped line): the stack makes room."""
+        if event.type() == QEvent.Type.Resize and not self._arranging:
+            self._arrange()
+        return super().eventFilter(watched, event)
+
+    def _by_priority(self) -> list[QWidget]:
+        """Ringing calls, other live calls, after-call cards, missed calls; newest first."""
+        calls = list(reversed(self._cards.values()))
+        ringing = [card for card in calls if card.call.state is CallState.RINGING]
+        return [
+            *ringing,
+            *(card for card in calls if card not in ringing and not card.after_call),
+            *(card for card in calls if card.after_call),
+            *reversed(self._missed.values()),
+        ]
+
     def _arrange(self) -> None:
-        """Stack the cards from the tray corner inwards, newest nearest the tray; missed-call
-        notifications further in, after the calls."""
-        if not self._cards and not self._missed:
+        """Stack the cards from the tray corner inwards, in columns inside the screen's
+        available area; the cards that find no room wait hidden (see the class docstring)."""
+        if (not self._cards and not self._missed) or self._arranging:
             return
-        screen = QGuiApplication.primaryScreen()
-        area = screen.availableGeometry() if screen else QRect(0, 0, 1280, 800)
+        self._arranging = True
+        try:
+            self._place_cards()
+        finally:
+            self._arranging = False
+
+    def _place_cards(self) -> None:
         anchor = self._anchor() if self.settings.position == "tray" else QRect()
+        screen = QGuiApplication.screenAt(anchor.center()) if anchor.isValid() else None
+        screen = screen or QGuiApplication.primaryScreen()
+        area = screen.availableGeometry() if screen else QRect(0, 0, 1280, 800)
         at_top = self.settings.position == "top_right" or (
             anchor.isValid() and anchor.center().y() < area.center().y()
         )
         right = area.right() - SCREEN_MARGIN
         if anchor.isValid() and area.contains(anchor.center()):
             right = min(right, max(anchor.right(), area.left() + CARD_WIDTH + SCREEN_MARGIN))
-        top = area.top()
-        bottom = area.bottom()
+        top = area.top() + SCREEN_MARGIN
+        bottom = area.bottom() - SCREEN_MARGIN
         if anchor.isValid() and area.contains(anchor.center()):
-            top = max(top, anchor.bottom()) if at_top else top
-            bottom = min(bottom, anchor.top()) if not at_top else bottom
-        y = top + SCREEN_MARGIN if at_top else bottom - SCREEN_MARGIN
-        stacked: list[QWidget] = [*self._missed.values(), *self._cards.values()]
-        for card in reversed(stacked):
+            top = max(top, anchor.bottom() + SCREEN_MARGIN) if at_top else top
+            bottom = min(bottom, anchor.top() - SCREEN_MARGIN) if not at_top else bottom
+        rights = [
+            right - column * (CARD_WIDTH + CARD_GAP)
+            for column in range(MAX_COLUMNS)
+            if right - column * (CARD_WIDTH + CARD_GAP) - CARD_WIDTH >= area.left() + SCREEN_MARGIN
+        ] or [right]
+        free = [bottom - top + 1] * len(rights)  # the height left in each column
+        for index, card in enumerate(self._by_priority()):
             # A card on screen has its real height (word-wrapped labels make it taller than
-            # its size hint: the after-call card's countdown, for one).
-            height = card.height() if card.isVisible() else card.sizeHint().height()
-            if not at_top:
-                y -= height
-            card.move(QPoint(right - card.width(), y))
-            y = y + height + CARD_GAP if at_top else y - CARD_GAP
+            # its size hint: the after-call card's countdown, for one); a waiting card keeps
+            # the height it had, unless it grew meanwhile.
+            height = card.height()
+            if not card.isVisible():
+                height = max(height, card.sizeHint().height())
+            column = next((i for i, left in enumerate(free) if height <= left), None)
+            if column is None and index == 0:
+                column = 0  # the most urgent card shows even on a screen too small for it
+            if column is None:
+                card.hide()
+                continue
+            used = bottom - top + 1 - free[column]
+            y = top + used if at_top else bottom + 1 - used - height
+            card.move(QPoint(rights[column] - card.width(), max(y, area.top())))
+            free[column] -= height + CARD_GAP
+            card.show()
