@@ -12,6 +12,7 @@ notes land in the call's journal row.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -300,3 +301,18 @@ def test_the_after_call_time_is_set_in_the_settings_dialog(offline: Desktop) -> 
     assert dialog.save(), dialog.summary.text()
     assert desktop.bridge.settings.popup.after_call_seconds == 0
     assert "after_call_seconds = 0" in desktop.context.settings_path.read_text(encoding="utf-8")
+
+
+def test_a_ticket_for_a_caller_zammad_does_not_know_is_a_sentence_not_a_crash(
+    demo: tuple[Desktop, DemoWorld], run: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The monkey run found "Create ticket" for an unknown caller logged as an ERROR with a
+    traceback: Zammad's refusal is a day's work, said to the agent in a sentence."""
+    desktop, world = demo
+    world.phone_sim.ring("+49 69 5800515", "Unknown Caller")
+    run(wait_until(lambda: desktop.popups.cards()), 10.0)
+    (card,) = desktop.popups.cards()
+    desktop.bridge.create_ticket(card.call_id)
+    run(wait_until(lambda: desktop.bridge.status.last_error), 10.0)
+    assert "create the customer" in desktop.bridge.status.last_error
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]

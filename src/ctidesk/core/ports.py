@@ -19,6 +19,11 @@ class PhoneCommandError(Exception):
     """A phone command failed; ``str(exc)`` is a sentence for the user."""
 
 
+class LookupRefused(Exception):
+    """The ticket system refused a request (no such customer, no permission...); ``str(exc)``
+    says what to do. Expected in a day's work: reported to the user, not logged as a crash."""
+
+
 class PhoneControl(Protocol):
     """Call control on the agent's own phone (Grandstream over the LAN)."""
 

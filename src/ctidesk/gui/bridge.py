@@ -28,6 +28,7 @@ from ctidesk.core.ports import (
     ZAMMAD,
     CallerInfo,
     CallerLookup,
+    LookupRefused,
     PhoneCommandError,
     PhoneControl,
     ReachState,
@@ -229,7 +230,7 @@ class DesktopBridge(QObject):
             return await coroutine
         except asyncio.CancelledError:
             raise
-        except PhoneCommandError as exc:
+        except (PhoneCommandError, LookupRefused) as exc:  # expected, and said in a sentence
             log.warning("%s failed: %s", label, exc)
             self.report_error(self._failed(label, str(exc)))
         except Exception as exc:

@@ -31,14 +31,14 @@ from ctidesk.clients.zammad.models import (
 from ctidesk.config.secrets import SecretName, SecretStore
 from ctidesk.config.settings import ZammadSettings
 from ctidesk.core.numbers import NumberKind, PhoneNumber
-from ctidesk.core.ports import CallerInfo, CustomerMatch, MatchLevel, TicketSummary
+from ctidesk.core.ports import CallerInfo, CustomerMatch, LookupRefused, MatchLevel, TicketSummary
 
 MAX_CUSTOMERS = 5
 _NUMBER_RUN = re.compile(r"[\d\s\-(|)]{6,26}")
 _COUNTRY_ZERO = re.compile(r"^(00)?(\+?\d\d)\(0?(\d*)\)")
 
 
-class ZammadApiError(Exception):
+class ZammadApiError(LookupRefused):
     """A Zammad REST call failed; ``str()`` says what to do."""
 
 
