@@ -118,6 +118,20 @@ def format_ticket(ticket: TicketSummary, now: datetime | None = None) -> list[st
     return [f"#{ticket.number}", ticket.title, ticket_state_text(ticket.state), updated]
 
 
+def _make_card_window(card: QFrame) -> None:
+    """A card is a framed tool window on top that never takes the focus when shown."""
+    card.setWindowFlags(
+        Qt.WindowType.Tool
+        | Qt.WindowType.FramelessWindowHint
+        | Qt.WindowType.WindowStaysOnTopHint
+        | Qt.WindowType.WindowDoesNotAcceptFocus
+    )
+    card.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    card.setFrameShape(QFrame.Shape.StyledPanel)
+    card.setAutoFillBackground(True)
+    card.setBackgroundRole(QPalette.ColorRole.Window)
+
+
 class CallerCard(QFrame):
     """One call's card; ``dismissed`` asks the stack to close it.
 
@@ -149,16 +163,7 @@ class CallerCard(QFrame):
         self._countdown = QTimer(self)
         self._countdown.setInterval(1000)
         self._countdown.timeout.connect(self._tick)
-        self.setWindowFlags(
-            Qt.WindowType.Tool
-            | Qt.WindowType.FramelessWindowHint
-            | Qt.WindowType.WindowStaysOnTopHint
-            | Qt.WindowType.WindowDoesNotAcceptFocus
-        )
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        self.setBackgroundRole(QPalette.ColorRole.Window)
+        _make_card_window(self)
         self.setFixedWidth(COMPACT_WIDTH if compact else CARD_WIDTH)
         self.setObjectName("callerCard")
         self._build()
@@ -625,16 +630,7 @@ class MissedCallCard(QFrame):
         self._bridge = bridge
         self._calls: list[Call] = [call]
         self._key = call.remote.key
-        self.setWindowFlags(
-            Qt.WindowType.Tool
-            | Qt.WindowType.FramelessWindowHint
-            | Qt.WindowType.WindowStaysOnTopHint
-            | Qt.WindowType.WindowDoesNotAcceptFocus
-        )
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        self.setBackgroundRole(QPalette.ColorRole.Window)
+        _make_card_window(self)
         self.setFixedWidth(COMPACT_WIDTH)
         self.setObjectName("missedCallCard")
         layout = QVBoxLayout(self)
