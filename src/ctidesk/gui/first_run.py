@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -49,6 +48,7 @@ from ctidesk.gui.settings_dialog import (
     ActionUrls,
     ConnectionTest,
     SecretValues,
+    add_action_url_rows,
     host_problem,
     label_points_at,
     url_problem,
@@ -622,22 +622,7 @@ class FirstRunWizard(QWizard):
             )
             waiting.setWordWrap(True)
             self.action_url_rows.addRow(waiting)
-        for event, url in urls:
-            name = EVENT_FIELD_NAMES.get(event, event)
-            edit = QLineEdit(url)
-            edit.setReadOnly(True)
-            edit.setCursorPosition(0)
-            edit.setObjectName(event)
-            edit.setAccessibleName(self.tr("Action URL for %1").replace("%1", name))
-            copy = QPushButton(self.tr("Copy"))
-            copy.setAccessibleName(self.tr("Copy the Action URL for %1").replace("%1", name))
-            copy.clicked.connect(lambda _=False, text=url: _copy(text))
-            row = QWidget()
-            line = QHBoxLayout(row)
-            line.setContentsMargins(0, 0, 0, 0)
-            line.addWidget(edit, 1)
-            line.addWidget(copy)
-            self.action_url_rows.addRow(name, row)
+        add_action_url_rows(self.action_url_rows, urls)
         self.check_button.setEnabled(bool(urls) and self._wait_for_phone_event is not None)
 
     def shown_action_urls(self) -> dict[str, str]:
@@ -740,8 +725,3 @@ def _start(coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
     coroutines catch their own failures and show them)."""
     return asyncio.get_event_loop().create_task(coroutine)
 
-
-def _copy(text: str) -> None:
-    clipboard = QGuiApplication.clipboard()
-    if clipboard is not None:
-        clipboard.setText(text)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -991,20 +991,7 @@ class SettingsDialog(QDialog):
                 QLabel(self.tr("Cannot build the Action URLs: %1").replace("%1", str(exc)))
             )
             return
-        for event, url in urls:
-            edit = QLineEdit(url)
-            edit.setReadOnly(True)
-            edit.setCursorPosition(0)
-            edit.setAccessibleName(self.tr("Action URL for %1").replace("%1", event))
-            copy = QPushButton(self.tr("Copy"))
-            copy.setAccessibleName(self.tr("Copy the Action URL for %1").replace("%1", event))
-            copy.clicked.connect(lambda _=False, text=url: _copy(text))
-            row = QWidget()
-            line = QHBoxLayout(row)
-            line.setContentsMargins(0, 0, 0, 0)
-            line.addWidget(edit, 1)
-            line.addWidget(copy)
-            self.action_url_rows.addRow(EVENT_FIELD_NAMES.get(event, event), row)
+        add_action_url_rows(self.action_url_rows, urls)
 
     def _show_account(self) -> None:
         status = self._bridge.status
@@ -1036,6 +1023,33 @@ def label_points_at(form: QFormLayout, holder: QWidget, field: QWidget) -> None:
     label = form.labelForField(holder)
     if isinstance(label, QLabel):
         label.setBuddy(field.focusProxy() or field)
+
+
+def add_action_url_rows(form: QFormLayout, urls: Iterable[tuple[str, str]]) -> None:
+    """One row per Action URL, under the name of the phone's web-page field, read-only with a
+    Copy button (Settings and the first-run setup show the same list)."""
+    for event, url in urls:
+        name = EVENT_FIELD_NAMES.get(event, event)
+        edit = QLineEdit(url)
+        edit.setReadOnly(True)
+        edit.setCursorPosition(0)
+        edit.setObjectName(event)
+        edit.setAccessibleName(
+            QCoreApplication.translate("SettingsDialog", "Action URL for %1").replace("%1", name)
+        )
+        copy = QPushButton(QCoreApplication.translate("SettingsDialog", "Copy"))
+        copy.setAccessibleName(
+            QCoreApplication.translate("SettingsDialog", "Copy the Action URL for %1").replace(
+                "%1", name
+            )
+        )
+        copy.clicked.connect(lambda _=False, text=url: _copy(text))
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(edit, 1)
+        line.addWidget(copy)
+        form.addRow(name, row)
 
 
 def _copy(text: str) -> None:
