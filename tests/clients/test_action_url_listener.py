@@ -217,3 +217,26 @@ async def test_next_accepted_waits_for_an_authenticated_request_only(sim: PhoneS
         await listener.stop()
     with pytest.raises(ListenerStopped):
         await asyncio.wait_for(left_waiting, 5)
+
+
+async def test_stop_closes_a_connection_accepted_just_before_it() -> None:
+    """Issue 14 (flaky GUI run: ResourceWarning "unclosed transport" of an accepted socket): a
+    phone's request the loop accepted just before `stop()` reaches the handler only a few loop
+    turns later; `stop` must have closed its socket when it returns, not leave it to a loop that
+    may be closed next (then the GC finds it open, in some later test)."""
+    listener = ActionUrlListener(token=TOKEN, allowed_hosts=["127.0.0.1"], on_event=lambda e: None)
+    _, port = await listener.start("127.0.0.1", 0)
+    server = listener._server
+    assert server is not None
+    connecting = asyncio.ensure_future(asyncio.open_connection("127.0.0.1", port))
+    for _ in range(20):
+        await asyncio.sleep(0)
+        if server._active_count and not listener._handlers:  # type: ignore[attr-defined]
+            break
+    else:
+        pytest.fail("the connection was never caught between its accept and its handler")
+    await listener.stop()
+    assert server._active_count == 0, "an accepted socket is still open"  # type: ignore[attr-defined]
+    _reader, writer = await connecting
+    writer.close()
+    await writer.wait_closed()

@@ -41,6 +41,9 @@ MAX_CONNECTIONS = 256
 MAX_CONNECTIONS_PER_SOURCE = 16
 """Open connections per source address: a phone sends one request per event."""
 REFUSAL_LOG_SECONDS = 60.0
+ACCEPT_TURNS = 4
+"""Loop turns from accepting a connection to its handler running (accept task, transport,
+`connection_made`, handler task): `stop` waits these out so no accepted socket stays open."""
 
 # Phone event name (as in the phone's web page and the simulator) -> short code in our path.
 EVENT_CODES: dict[str, str] = {
@@ -448,7 +451,8 @@ class ActionUrlListener:
         if server is None:
             return
         server.close()
-        await asyncio.sleep(0)
+        for _ in range(ACCEPT_TURNS):
+            await asyncio.sleep(0)
         for writer in list(self._writers):
             writer.close()
         handlers = list(self._handlers)
@@ -497,6 +501,8 @@ class ActionUrlListener:
             handler.add_done_callback(self._handlers.discard)
         if self._server is None:
             writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
             return
         self._writers.add(writer)
         peer = writer.get_extra_info("peername")
