@@ -24,11 +24,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import unquote
 
 from ctidesk.core.calls import CallEvent, Direction, EndCause, EventKind, EventSource
 from ctidesk.core.numbers import parse_number
+from ctidesk.core.tasks import TaskSet
 
 log = logging.getLogger(__name__)
 
@@ -403,7 +403,7 @@ class ActionUrlListener:
         self._mac = normalize_mac(mac) if mac else ""
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
-        self._handlers: set[asyncio.Task[Any]] = set()
+        self._handlers = TaskSet()
         self._waiters: set[asyncio.Future[str]] = set()
         self._max_connections = max_connections or connection_cap()
         self._max_per_source = max(1, max_per_source)
@@ -455,9 +455,7 @@ class ActionUrlListener:
             await asyncio.sleep(0)
         for writer in list(self._writers):
             writer.close()
-        handlers = list(self._handlers)
-        if handlers:
-            await asyncio.wait(handlers, timeout=READ_SECONDS)
+        await self._handlers.wait(READ_SECONDS)
         await server.wait_closed()
         self.refusals.close()
 
@@ -495,10 +493,7 @@ class ActionUrlListener:
         return data
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        handler = asyncio.current_task()
-        if handler is not None:
-            self._handlers.add(handler)
-            handler.add_done_callback(self._handlers.discard)
+        self._handlers.keep_current()
         if self._server is None:
             writer.close()
             with contextlib.suppress(Exception):
