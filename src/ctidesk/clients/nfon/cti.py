@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
@@ -25,6 +24,7 @@ from httpx_sse import aconnect_sse
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from ctidesk import USER_AGENT
+from ctidesk.clients.backoff import Backoff
 from ctidesk.clients.nfon.errors import CtiLoginError, NfonApiError, NfonError, NfonUnreachable
 from ctidesk.clients.nfon.history import api_error
 from ctidesk.clients.nfon.oauth import BearerAuth
@@ -378,27 +378,6 @@ class CallAggregator:
         if error == "timeout" or leg.direction is Direction.INBOUND:
             return EndCause.MISSED if leg.direction is Direction.INBOUND else EndCause.CANCELLED
         return EndCause.CANCELLED
-
-
-class Backoff:
-    """Jittered exponential back-off; never zero, so no busy loop."""
-
-    def __init__(
-        self,
-        initial: float = 1.0,
-        maximum: float = 60.0,
-        jitter: Callable[[], float] = random.random,
-    ) -> None:
-        self.initial, self.maximum, self._jitter = initial, maximum, jitter
-        self.failures = 0
-
-    def next_delay(self) -> float:
-        self.failures += 1
-        ceiling = min(self.maximum, self.initial * 2.0 ** (self.failures - 1))
-        return ceiling / 2 + ceiling / 2 * self._jitter()
-
-    def reset(self) -> None:
-        self.failures = 0
 
 
 class CtiClient:

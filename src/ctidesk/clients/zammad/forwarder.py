@@ -34,6 +34,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from ctidesk.clients.backoff import backoff_delay
 from ctidesk.clients.zammad.events import (
     CtiEventName,
     CtiOptions,
@@ -97,15 +98,6 @@ def options_from_settings(settings: ZammadSettings) -> CtiOptions:
         queue=settings.queue,
         cause_overrides=dict(settings.cause_overrides),
     )
-
-
-def backoff_seconds(failures: int, initial: float, maximum: float, rng: random.Random) -> float:
-    """Exponential back-off with jitter: between half and all of ``initial * 2**(n-1)``, capped.
-
-    The jitter spreads the retries of several ctidesk instances after a Zammad restart.
-    """
-    step = min(maximum, initial * 2 ** min(max(failures, 1) - 1, 30))
-    return float(step * (0.5 + rng.random() / 2))
 
 
 class _Verdict(Enum):
@@ -297,8 +289,8 @@ class ZammadForwarder:
 
     def _backoff(self, failures: int) -> float:
         settings = self._settings
-        return backoff_seconds(
-            failures, settings.retry_initial_seconds, settings.retry_max_seconds, self._rng
+        return backoff_delay(
+            failures, settings.retry_initial_seconds, settings.retry_max_seconds, self._rng.random
         )
 
     def _endpoint(self) -> str | None:
