@@ -148,7 +148,10 @@ class CtiSession:
         return True
 
 
-class LineStatus(StrEnum):
+class LineState(StrEnum):
+    """What a line is doing. As in every client: `LineState` is the enum, `LineStatus` the
+    reading of one line that holds it."""
+
     UNKNOWN = "unknown"
     OFFLINE = "offline"
     IDLE = "idle"
@@ -181,20 +184,22 @@ class ExtensionData(_Model):
     name: str = ""
 
 
-class LineState(_Model):
+class LineStatus(_Model):
+    """One extension's line and presence (a snapshot item or a stream event)."""
+
     customer: str = ""
     extension: str
-    line: LineStatus = LineStatus.UNKNOWN
+    line: LineState = LineState.UNKNOWN
     presence: Presence = Presence.NONE
     updated: datetime | None = None
 
     @field_validator("line", mode="before")
     @classmethod
-    def _line(cls, value: object) -> LineStatus:
+    def _line(cls, value: object) -> LineState:
         try:
-            return LineStatus(str(value))
+            return LineState(str(value))
         except ValueError:
-            return LineStatus.UNKNOWN
+            return LineState.UNKNOWN
 
     @field_validator("presence", mode="before")
     @classmethod
@@ -233,11 +238,11 @@ class CtiCall(_Model):
         return parse_timestamp(value)
 
 
-def parse_line_state(data: object) -> LineState | None:
+def parse_line_status(data: object) -> LineStatus | None:
     if not isinstance(data, dict) or not data.get("extension"):
         return None
     try:
-        return LineState.model_validate(data)
+        return LineStatus.model_validate(data)
     except ValueError:
         return None
 
@@ -403,7 +408,7 @@ class CtiClient:
         self._region = default_region
         self._backoff = backoff
         self.aggregator = CallAggregator(own_extension, default_region)
-        self.known_states: dict[str, LineState] = {}
+        self.known_states: dict[str, LineStatus] = {}
 
     def _headers(self, accept: str = "application/json") -> dict[str, str]:
         return {"User-Agent": self._session.user_agent, "Accept": accept}
@@ -425,7 +430,7 @@ class CtiClient:
         body = response.json()
         return [ExtensionData.model_validate(x) for x in body if isinstance(x, dict)]
 
-    async def line_states(self, extensions: Sequence[str] = ()) -> list[LineState]:
+    async def line_states(self, extensions: Sequence[str] = ()) -> list[LineStatus]:
         """Snapshot; the `extension` filter only works here, not on the stream."""
         response = await self._request(
             "GET",
@@ -433,7 +438,7 @@ class CtiClient:
             "reading NFON line states",
             params=[("extension", e) for e in extensions],
         )
-        found = [parse_line_state(item) for item in response.json()]
+        found = [parse_line_status(item) for item in response.json()]
         states = [s for s in found if s is not None]
         for state in states:
             self.known_states[state.extension] = state
@@ -552,11 +557,11 @@ class CtiClient:
                 backoff.reset()
             await asyncio.sleep(backoff.next_delay())
 
-    async def watch_line_states(self, on_state: Callable[[LineState], None]) -> None:
+    async def watch_line_states(self, on_state: Callable[[LineStatus], None]) -> None:
         """Runs until cancelled: every extension's line and presence (team view)."""
 
         def handle(data: Any) -> None:
-            state = parse_line_state(data)
+            state = parse_line_status(data)
             if state is not None:
                 self.known_states[state.extension] = state
                 on_state(state)
