@@ -46,7 +46,7 @@ def _run(work: Callable[[], Awaitable[T]]) -> T:
     imported here, not when the parser is built on every start)."""
     import asyncio
 
-    from ctidesk.clients.nfon.errors import NfonError
+    from ctidesk.clients.nfon import NfonError
 
     async def guarded() -> T:
         try:
@@ -140,8 +140,7 @@ def _history(args: argparse.Namespace) -> int:
     async def run() -> list[Any]:
         import httpx
 
-        from ctidesk.clients.nfon import build_nfon_services
-        from ctidesk.clients.nfon.history import Filter, HistoryQuery
+        from ctidesk.clients.nfon import Filter, HistoryQuery, build_nfon_services
 
         async with httpx.AsyncClient(timeout=20) as http:
             services = build_nfon_services(

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctidesk.clients.nfon.cti import ExtensionData, LineState, LineStatus, Presence
+from ctidesk.clients.nfon import ExtensionData, LineState, LineStatus, Presence
 
 Submit = Callable[[str, Coroutine[Any, Any, Any]], object]
 Dial = Callable[[str], object]

@@ -236,7 +236,7 @@ def normalize_mac(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch in "0123456789abcdef")
 
 
-def build_action_urls(
+def action_urls_for(
     public_host: str, port: int, token: str, *, with_scheme: bool = True
 ) -> dict[str, str]:
     """Event name → the exact URL to paste into the phone's Action URL field."""
@@ -419,7 +419,7 @@ class ActionUrlListener:
         return sum(len(writers) for writers in self._by_source.values())
 
     def action_urls(self, public_host: str, port: int) -> dict[str, str]:
-        return build_action_urls(public_host, port, self._token)
+        return action_urls_for(public_host, port, self._token)
 
     async def next_accepted(self) -> str:
         """The event name of the next request that passes every check (the configured phone,
