@@ -241,7 +241,7 @@ class StatusNotifierHost:
         menu_path = self.properties(item)["Menu"]
         address = DBusAddress(menu_path, bus_name=item[0], interface="com.canonical.dbusmenu")
         _revision, layout = self._call(new_method_call(address, "GetLayout", "iias", (0, -1, [])))
-        return [_entry(child) for child in layout[2]]
+        return [_entry(child) for _signature, child in layout[2]]
 
     def click(self, item: tuple[str, str], entry: MenuEntry) -> None:
         """The panel's "clicked" event on a menu entry."""
