@@ -95,7 +95,7 @@ async def check_zammad_cti(context: Context) -> SystemStatus:
 
     async with httpx.AsyncClient(follow_redirects=False) as http:
         result = await probe_cti_endpoint(context.settings.zammad, context.secrets, http)
-    return zammad_status("zammad cti", result)
+    return from_probe("zammad cti", result)
 
 
 async def check_zammad_api(context: Context) -> SystemStatus:
@@ -108,10 +108,10 @@ async def check_zammad_api(context: Context) -> SystemStatus:
     async with httpx.AsyncClient(follow_redirects=False) as http:
         lookup = ZammadLookup(settings=context.settings.zammad, secrets=context.secrets, http=http)
         result = await probe_api_token(context.settings.zammad, context.secrets, lookup)
-    return zammad_status("zammad api", result)
+    return from_probe("zammad api", result)
 
 
-def zammad_status(name: str, result: ProbeResult) -> SystemStatus:
+def from_probe(name: str, result: ProbeResult) -> SystemStatus:
     """A Zammad probe's answer as a check result (the doctor's and the tray's)."""
     if result.skipped:
         state = ReachState.DISABLED

@@ -44,7 +44,7 @@ async def phone_status(network: Network) -> SystemStatus:
 
 async def zammad_status(network: Network) -> SystemStatus:
     """Does the agent's Zammad API token work, and is forwarding calls to Zammad in trouble?"""
-    from ctidesk.checks.doctor import zammad_status as probe_status
+    from ctidesk.checks.doctor import from_probe
     from ctidesk.clients.zammad.probe import probe_api_token
 
     zammad = network.zammad
@@ -55,7 +55,7 @@ async def zammad_status(network: Network) -> SystemStatus:
     forwarding = zammad.forwarder.status if zammad.forwarder is not None else None
     if result.ok and forwarding is not None and forwarding.state in PROBLEM_STATES:
         return forwarding
-    return probe_status(ZAMMAD, result)
+    return from_probe(ZAMMAD, result)
 
 
 async def nfon_status(network: Network) -> SystemStatus:
