@@ -121,13 +121,7 @@ class SettingsPage(QWidget):
             widget.setToolTip(help_text)
             widget.setAccessibleDescription(help_text)
         error = self._error_label(label)
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(widget)
-        column.addWidget(error)
-        self.form.addRow(label, holder)
-        label_points_at(self.form, holder, widget)
+        self._row(label, widget, error)
         self.fields.append(Field(self.section, key, widget, read, error))
         for signal_name in (
             "textEdited",
@@ -190,14 +184,7 @@ class SettingsPage(QWidget):
         )
         forget.setVisible(stored)
         error = self._error_label(label)
-        holder = QWidget()
-        column = QVBoxLayout(holder)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(edit)
-        column.addWidget(forget)
-        column.addWidget(error)
-        self.form.addRow(label, holder)
-        label_points_at(self.form, holder, edit)
+        self._row(label, edit, forget, error)
         section = SECRET_SECTIONS.get(name, "")
         edit.textEdited.connect(lambda *_: self.edited.emit(section))
         forget.toggled.connect(lambda *_: self.edited.emit(section))
@@ -228,6 +215,16 @@ class SettingsPage(QWidget):
         line.addWidget(result, 1)
         self.form.addRow("", row)
         return button
+
+    def _row(self, label: str, field: QWidget, *below: QWidget) -> None:
+        """A labelled row: the field with what belongs to it (its error) below it."""
+        holder = QWidget()
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 0, 0)
+        for widget in (field, *below):
+            column.addWidget(widget)
+        self.form.addRow(label, holder)
+        label_points_at(self.form, holder, field)
 
     def _error_label(self, label: str) -> QLabel:
         error = QLabel()
