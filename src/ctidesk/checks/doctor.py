@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from ctidesk.config.secrets import SecretName
 from ctidesk.core.ports import NFON, PHONE, ReachState, SystemStatus
@@ -15,7 +15,6 @@ from ctidesk.core.ports import NFON, PHONE, ReachState, SystemStatus
 if TYPE_CHECKING:
     from ctidesk.app import Context
     from ctidesk.checks.runner import DoctorCheck
-    from ctidesk.clients.zammad.probe import ProbeResult
 
 
 def doctor_checks() -> list[DoctorCheck]:
@@ -51,8 +50,7 @@ async def check_nfon(context: Context) -> SystemStatus:
     """Signed in to NFON and the token refresh works; the CTI login too when it is enabled."""
     import httpx
 
-    from ctidesk.clients.nfon import build_nfon_services
-    from ctidesk.clients.nfon.errors import NfonError, NfonUnreachable
+    from ctidesk.clients.nfon import NfonError, build_nfon_services
 
     nfon = context.settings.nfon
     if not nfon.enabled:
@@ -75,10 +73,8 @@ async def check_nfon(context: Context) -> SystemStatus:
             if services.cti is not None:
                 extensions = await services.cti.extensions()
                 detail += f"; CTI API login works ({len(extensions)} extensions visible)"
-        except NfonUnreachable as exc:
-            return _nfon(ReachState.UNREACHABLE, str(exc))
         except NfonError as exc:
-            return _nfon(ReachState.AUTH_FAILED, str(exc))
+            return _nfon(ReachState.UNREACHABLE, str(exc))
     return _nfon(ReachState.OK, detail)
 
 
@@ -91,7 +87,7 @@ async def check_zammad_cti(context: Context) -> SystemStatus:
     is logged (see `ctidesk.clients.zammad.probe`)."""
     import httpx
 
-    from ctidesk.clients.zammad.probe import probe_cti_endpoint
+    from ctidesk.clients.zammad import probe_cti_endpoint
 
     async with httpx.AsyncClient(follow_redirects=False) as http:
         result = await probe_cti_endpoint(context.settings.zammad, context.secrets, http)
@@ -102,8 +98,7 @@ async def check_zammad_api(context: Context) -> SystemStatus:
     """The agent's Zammad API token is accepted (users, tickets, caller log)."""
     import httpx
 
-    from ctidesk.clients.zammad.lookup import ZammadLookup
-    from ctidesk.clients.zammad.probe import probe_api_token
+    from ctidesk.clients.zammad import ZammadLookup, probe_api_token
 
     async with httpx.AsyncClient(follow_redirects=False) as http:
         lookup = ZammadLookup(settings=context.settings.zammad, secrets=context.secrets, http=http)
@@ -111,7 +106,20 @@ async def check_zammad_api(context: Context) -> SystemStatus:
     return from_probe("zammad api", result)
 
 
-def from_probe(name: str, result: ProbeResult) -> SystemStatus:
+class ProbeAnswer(Protocol):
+    """What the Zammad client's probes answer."""
+
+    @property
+    def ok(self) -> bool: ...
+
+    @property
+    def skipped(self) -> bool: ...
+
+    @property
+    def detail(self) -> str: ...
+
+
+def from_probe(name: str, result: ProbeAnswer) -> SystemStatus:
     """A Zammad probe's answer as a check result (the doctor's and the tray's)."""
     if result.skipped:
         state = ReachState.DISABLED
@@ -122,25 +130,22 @@ def from_probe(name: str, result: ProbeResult) -> SystemStatus:
 
 async def check_phone(context: Context) -> SystemStatus:
     """The phone answers and accepts the passcode; reports the model family and its lines."""
-    from ctidesk.clients.grandstream.errors import (
+    from ctidesk.clients.grandstream import (
         GrandstreamError,
-        PhoneAuthRejected,
         PhoneNotConfigured,
+        build_grandstream_services,
     )
-    from ctidesk.clients.grandstream.factory import client_from_settings
 
     phone = context.settings.phone
     if not phone.enabled:
         return _phone(ReachState.DISABLED, "the phone is switched off in the settings")
     try:
-        client = client_from_settings(phone, context.secrets)
+        client = build_grandstream_services(context.settings, context.secrets).client
     except PhoneNotConfigured as exc:
         return _phone(ReachState.MISCONFIGURED, str(exc))
     try:
         family = await client.family()
         lines = await client.read_lines()
-    except PhoneAuthRejected as exc:
-        return _phone(ReachState.AUTH_FAILED, str(exc))
     except GrandstreamError as exc:
         return _phone(ReachState.UNREACHABLE, str(exc))
     finally:

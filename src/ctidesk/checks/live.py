@@ -45,7 +45,7 @@ async def phone_status(network: Network) -> SystemStatus:
 async def zammad_status(network: Network) -> SystemStatus:
     """Does the agent's Zammad API token work, and is forwarding calls to Zammad in trouble?"""
     from ctidesk.checks.doctor import from_probe
-    from ctidesk.clients.zammad.probe import probe_api_token
+    from ctidesk.clients.zammad import probe_api_token
 
     zammad = network.zammad
     if zammad is None or zammad.lookup is None:

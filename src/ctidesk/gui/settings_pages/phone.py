@@ -8,7 +8,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from ctidesk.clients.grandstream.action_url import EVENT_FIELD_NAMES
+from ctidesk.clients.grandstream import EVENT_FIELD_NAMES
 from ctidesk.config.secrets import SecretName
 from ctidesk.config.settings import PhoneModel, Settings
 from ctidesk.gui.settings_pages.addresses import bare_host, host_problem
