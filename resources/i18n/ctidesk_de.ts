@@ -1803,560 +1803,14 @@ Trotzdem wählen?</translation>
         <translation>Einstellungen schließen</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="176"/>
-        <source>K-Account looks like K1234</source>
-        <translation>Ein K-Account sieht so aus: K1234</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="182"/>
-        <source>%1 settings</source>
-        <translation>Einstellungen: %1</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="202"/>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="264"/>
-        <source>Problem with %1</source>
-        <translation>Problem bei %1</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="258"/>
-        <source>Remove from the keyring</source>
-        <translation>Aus dem Schlüsselbund entfernen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="260"/>
-        <source>Remove %1 from the keyring</source>
-        <translation>%1 aus dem Schlüsselbund entfernen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="279"/>
-        <source>stored in the keyring; type to replace</source>
-        <translation>im Schlüsselbund gespeichert; zum Ersetzen neu eingeben</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="279"/>
-        <source>not set</source>
-        <translation>nicht gesetzt</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="285"/>
-        <source>Result of %1</source>
-        <translation>Ergebnis von %1</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="290"/>
-        <source>Not available in this build.</source>
-        <translation>In dieser Version nicht verfügbar.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="301"/>
-        <source>&amp;Phone</source>
-        <translation>&amp;Telefon</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="302"/>
-        <source>Use the desk phone</source>
-        <translation>Tischtelefon verwenden</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="305"/>
-        <source>&amp;Address</source>
-        <translation>&amp;Adresse</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="308"/>
-        <source>host name or address of the phone, optionally :port</source>
-        <translation>Hostname oder Adresse des Telefons, wahlweise mit :Port</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="312"/>
-        <source>&amp;Model</source>
-        <translation>&amp;Modell</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="320"/>
-        <source>Detect automatically</source>
-        <translation>Automatisch erkennen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="326"/>
-        <source>Sche&amp;me</source>
-        <translation>Sche&amp;ma</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="328"/>
-        <source>&amp;User</source>
-        <translation>&amp;Benutzer</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="331"/>
-        <source>Pass&amp;code</source>
-        <translation>Pass&amp;wort</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="333"/>
-        <source>the phone&apos;s admin or user password</source>
-        <translation>das Admin- oder Benutzerpasswort des Telefons</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="335"/>
-        <source>&amp;Test connection</source>
-        <translation>&amp;Verbindung testen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="337"/>
-        <source>Action URLs to paste into the phone</source>
-        <translation>Action-URLs zum Einfügen ins Telefon</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="339"/>
-        <source>Open only on this PC&apos;s address towards the phone</source>
-        <translation>Nur auf der Adresse dieses PCs zum Telefon hin offen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="339"/>
-        <source>Action URLs (paste into the phone&apos;s Action URL page):</source>
-        <translation>Action-URLs (auf der Action-URL-Seite des Telefons einfügen):</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="342"/>
-        <source>&amp;Zammad</source>
-        <translation>&amp;Zammad</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="343"/>
-        <source>Use Zammad</source>
-        <translation>Zammad verwenden</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="345"/>
-        <source>&amp;URL</source>
-        <translation>&amp;URL</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="345"/>
-        <source>e.g. https://helpdesk.example.com</source>
-        <translation>z. B. https://helpdesk.example.com</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="349"/>
-        <source>&amp;CTI endpoint URL</source>
-        <translation>&amp;CTI-Endpunkt-URL</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="351"/>
-        <source>Admin &gt; Integrations &gt; CTI (generic) &gt; Endpoint; it contains a token</source>
-        <translation>Admin &gt; Integrationen &gt; CTI (generisch) &gt; Endpunkt; er enthält ein Token</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="355"/>
-        <source>API &amp;token</source>
-        <translation>API-&amp;Token</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="357"/>
-        <source>Profile &gt; Token Access (ticket.agent)</source>
-        <translation>Profil &gt; Token-Zugriff (ticket.agent)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="360"/>
-        <source>Send calls to Zammad&apos;s caller log</source>
-        <translation>Anrufe an die Anruferliste von Zammad senden</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="362"/>
-        <source>T&amp;est connection</source>
-        <translation>Verbindung &amp;testen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="364"/>
-        <source>&amp;NFON</source>
-        <translation>&amp;NFON</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="365"/>
-        <source>Use NFON</source>
-        <translation>NFON verwenden</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="367"/>
-        <source>NFON account</source>
-        <translation>NFON-Konto</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="369"/>
-        <source>Sign in or out of NFON</source>
-        <translation>Bei NFON an- oder abmelden</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="376"/>
-        <source>Account</source>
-        <translation>Konto</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="377"/>
-        <source>&amp;K-Account</source>
-        <translation>&amp;K-Account</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="378"/>
-        <source>&amp;Extension</source>
-        <translation>&amp;Durchwahl</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="379"/>
-        <source>Use the CTI API</source>
-        <translation>CTI-API verwenden</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="382"/>
-        <source>Warning: CTI API credentials see the calls of the whole company. Only use them on trusted machines; Login with NFON is enough for your own call history.</source>
-        <translation>Achtung: Mit den Zugangsdaten der CTI-API sieht man die Anrufe der ganzen Firma. Verwenden Sie sie nur auf vertrauenswürdigen Rechnern; für Ihre eigene Anrufliste genügt die Anmeldung bei NFON.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="387"/>
-        <source>Warning about CTI API credentials</source>
-        <translation>Warnung zu den Zugangsdaten der CTI-API</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="389"/>
-        <source>CTI &amp;user</source>
-        <translation>CTI-&amp;Benutzer</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="392"/>
-        <source>CTI pass&amp;word</source>
-        <translation>CTI-Pass&amp;wort</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="394"/>
-        <source>the CTI API password</source>
-        <translation>das Passwort der CTI-API</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="397"/>
-        <source>&amp;Dialling</source>
-        <translation>&amp;Wählen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="400"/>
-        <source>Default &amp;country</source>
-        <translation>Standard-&amp;Land</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="403"/>
-        <source>two letters, e.g. DE</source>
-        <translation>zwei Buchstaben, z. B. DE</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="407"/>
-        <source>&amp;Outside-line prefix</source>
-        <translation>&amp;Amtsholung</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="410"/>
-        <source>e.g. 0</source>
-        <translation>z. B. 0</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="415"/>
-        <source>Phone &amp;account</source>
-        <translation>Telefon&amp;konto</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="418"/>
-        <source>Dial &amp;through</source>
-        <translation>Wählen &amp;über</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="421"/>
-        <source>the desk phone</source>
-        <translation>das Tischtelefon</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="421"/>
-        <source>NFON CTI (originate)</source>
-        <translation>NFON CTI (Verbindungsaufbau)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="424"/>
-        <source>Ask before dialling odd numbers</source>
-        <translation>Bei ungewöhnlichen Nummern vor dem Wählen fragen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="427"/>
-        <source>P&amp;op-up</source>
-        <translation>&amp;Pop-up</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="428"/>
-        <source>Show the caller pop-up</source>
-        <translation>Anrufer-Pop-up anzeigen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="429"/>
-        <source>Also for outgoing calls</source>
-        <translation>Auch bei ausgehenden Anrufen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="432"/>
-        <source>&amp;Close the pop-up</source>
-        <translation>Pop-up &amp;schließen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="436"/>
-        <source>when the call ends</source>
-        <translation>wenn der Anruf endet</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="437"/>
-        <source>when the call is picked up elsewhere or ends</source>
-        <translation>wenn der Anruf woanders angenommen wird oder endet</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="438"/>
-        <source>only when I dismiss it</source>
-        <translation>nur wenn ich es schließe</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="443"/>
-        <source>&amp;Position</source>
-        <translation>P&amp;osition</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="447"/>
-        <source>next to the tray</source>
-        <translation>neben dem Infobereich</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="448"/>
-        <source>top right</source>
-        <translation>oben rechts</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="449"/>
-        <source>bottom right</source>
-        <translation>unten rechts</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="456"/>
-        <source>&amp;Hotkey</source>
-        <translation>Ta&amp;stenkürzel</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="457"/>
-        <source>Use global hotkeys</source>
-        <translation>Globale Tastenkürzel verwenden</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="462"/>
-        <source>D&amp;ial the selection</source>
-        <translation>Markierung wä&amp;hlen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="469"/>
-        <source>click and press the keys; avoid Ctrl+Alt (AltGr on many keyboards)</source>
-        <translation>anklicken und die Tasten drücken; Strg+Alt vermeiden (auf vielen Tastaturen AltGr)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="472"/>
-        <source>&amp;General</source>
-        <translation>&amp;Allgemein</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="475"/>
-        <source>&amp;Language</source>
-        <translation>&amp;Sprache</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="478"/>
-        <source>as the system</source>
-        <translation>wie das System</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="480"/>
-        <source>A new language shows as soon as you save.</source>
-        <translation>Eine neue Sprache gilt, sobald Sie speichern.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="483"/>
-        <source>Start at &amp;login</source>
-        <translation>Beim &amp;Anmelden starten</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="486"/>
-        <source>Log &amp;detail</source>
-        <translation>Protokoll&amp;umfang</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="493"/>
-        <source>&amp;Event actions</source>
-        <translation>&amp;Ereignisaktionen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="496"/>
-        <source>Open web pages on call events, e.g. a search in your CRM: one URL per line, starting with https://. Placeholders: {number}, {e164}, {name}, {zammad_user_id}; their values are URL-encoded. Nothing is ever run as a program.</source>
-        <translation>Webseiten bei Anrufereignissen öffnen, z. B. eine Suche in Ihrem CRM: eine URL pro Zeile, beginnend mit https://. Platzhalter: {number}, {e164}, {name}, {zammad_user_id}; ihre Werte werden URL-kodiert. Es wird nie etwas als Programm ausgeführt.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="504"/>
-        <source>When a call &amp;rings</source>
-        <translation>Wenn ein Anruf &amp;klingelt</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="505"/>
-        <source>When a call is &amp;answered</source>
-        <translation>Wenn ein Anruf &amp;angenommen wird</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="506"/>
-        <source>When a call &amp;ends</source>
-        <translation>Wenn ein Anruf &amp;endet</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="507"/>
-        <source>When a call is &amp;missed</source>
-        <translation>Wenn ein Anruf &amp;verpasst wird</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="525"/>
-        <source>Open the Zammad &amp;customer</source>
-        <translation>Zammad-&amp;Kunden öffnen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="529"/>
-        <source>never</source>
-        <translation>nie</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="530"/>
-        <source>when the call rings</source>
-        <translation>wenn der Anruf klingelt</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="531"/>
-        <source>when the call is answered</source>
-        <translation>wenn der Anruf angenommen wird</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="536"/>
-        <source>&amp;Ringtones</source>
-        <translation>&amp;Klingeltöne</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="539"/>
-        <source>ctidesk can ring on this PC with a distinct tone for internal calls, external calls and known customers. The desk phone rings as set on the phone.</source>
-        <translation>ctidesk kann an diesem PC klingeln, mit je einem eigenen Ton für interne Anrufe, externe Anrufe und bekannte Kunden. Das Tischtelefon klingelt so, wie es am Telefon eingestellt ist.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="545"/>
-        <source>Ring on this &amp;PC</source>
-        <translation>An diesem &amp;PC klingeln</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="552"/>
-        <source>&amp;Volume</source>
-        <translation>&amp;Lautstärke</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="560"/>
-        <source>&amp;Internal calls</source>
-        <translation>&amp;Interne Anrufe</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="561"/>
-        <source>E&amp;xternal calls</source>
-        <translation>E&amp;xterne Anrufe</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="562"/>
-        <source>Known c&amp;ustomers</source>
-        <translation>Bekannte K&amp;unden</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="566"/>
-        <source>built-in tone</source>
-        <translation>eingebauter Ton</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="568"/>
-        <source>Choose…</source>
-        <translation>Auswählen…</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="570"/>
-        <source>Choose the sound file for %1</source>
-        <translation>Tondatei für %1 auswählen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="585"/>
-        <source>a 16-bit PCM WAV file; empty for the built-in tone</source>
-        <translation>eine WAV-Datei (16-Bit-PCM); leer für den eingebauten Ton</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="594"/>
-        <source>Choose a ringtone</source>
-        <translation>Klingelton auswählen</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="596"/>
-        <source>WAV files (*.wav)</source>
-        <translation>WAV-Dateien (*.wav)</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="640"/>
-        <source>this URL cannot be used: %1</source>
-        <translation>diese URL ist nicht verwendbar: %1</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="661"/>
         <source>enter a host name or address, optionally with :port</source>
         <translation>geben Sie einen Hostnamen oder eine Adresse ein, wahlweise mit :Port</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="665"/>
-        <source>enter the phone&apos;s address, or switch the phone off</source>
-        <translation>geben Sie die Adresse des Telefons ein oder schalten Sie das Telefon aus</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="669"/>
         <source>enter the full address, starting with https://</source>
         <translation>geben Sie die vollständige Adresse ein, beginnend mit https://</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="676"/>
-        <source>use a two-letter country code such as DE or AT</source>
-        <translation>verwenden Sie einen Ländercode aus zwei Buchstaben wie DE oder AT</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="696"/>
-        <source>there is no such file; choose a WAV file, or clear the field for the built-in tone</source>
-        <translation>diese Datei gibt es nicht; wählen Sie eine WAV-Datei oder leeren Sie das Feld für den eingebauten Ton</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="700"/>
-        <source>the file is too large for a ringtone; choose a shorter WAV file</source>
-        <translation>die Datei ist für einen Klingelton zu groß; wählen Sie eine kürzere WAV-Datei</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="703"/>
-        <source>the file cannot be read; check its permissions or choose another</source>
-        <translation>die Datei lässt sich nicht lesen; prüfen Sie die Zugriffsrechte oder wählen Sie eine andere</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="706"/>
-        <source>this is not a 16-bit PCM WAV file; convert it or choose another, or clear the field for the built-in tone</source>
-        <translation>dies ist keine WAV-Datei mit 16-Bit-PCM; wandeln Sie sie um, wählen Sie eine andere oder leeren Sie das Feld für den eingebauten Ton</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="717"/>
-        <source>remove the spaces at the start or end</source>
-        <translation>entfernen Sie die Leerzeichen am Anfang oder Ende</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="723"/>
-        <source>paste the whole endpoint URL; it contains /api/v1/cti/</source>
-        <translation>fügen Sie die ganze Endpunkt-URL ein; sie enthält /api/v1/cti/</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="755"/>
@@ -2395,16 +1849,6 @@ Trotzdem wählen?</translation>
         <translation>%1 testen</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="838"/>
-        <source>Shown once the phone listener is available.</source>
-        <translation>Wird angezeigt, sobald der Empfänger für das Telefon bereit ist.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="845"/>
-        <source>Cannot build the Action URLs: %1</source>
-        <translation>Die Action-URLs lassen sich nicht bilden: %1</translation>
-    </message>
-    <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="851"/>
         <source>Action URL for %1</source>
         <translation>Action-URL für %1</translation>
@@ -2418,36 +1862,6 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="853"/>
         <source>Copy the Action URL for %1</source>
         <translation>Action-URL für %1 kopieren</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="865"/>
-        <source>NFON sign-in is not available in this build.</source>
-        <translation>Die Anmeldung bei NFON ist in dieser Version nicht verfügbar.</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="866"/>
-        <source>Sign in</source>
-        <translation>Anmelden</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="872"/>
-        <source>Signed in as %1</source>
-        <translation>Angemeldet als %1</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="874"/>
-        <source>Sign &amp;out</source>
-        <translation>&amp;Abmelden</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="876"/>
-        <source>Not signed in</source>
-        <translation>Nicht angemeldet</translation>
-    </message>
-    <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="877"/>
-        <source>Sign &amp;in with NFON</source>
-        <translation>Bei NFON &amp;anmelden</translation>
     </message>
     <message>
         <location filename="../../src/ctidesk/gui/settings_dialog.py" line="934"/>
@@ -2480,60 +1894,547 @@ Trotzdem wählen?</translation>
         <source>%1 is not a valid IPv4 address: it needs four numbers from 0 to 255, separated by dots</source>
         <translation>%1 ist keine gültige IPv4-Adresse: Sie braucht vier Zahlen von 0 bis 255, getrennt durch Punkte</translation>
     </message>
+</context>
+<context>
+    <name>DialingPage</name>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
+        <source>&amp;Dialling</source>
+        <translation>&amp;Wählen</translation>
+    </message>
+    <message>
+        <source>Default &amp;country</source>
+        <translation>Standard-&amp;Land</translation>
+    </message>
+    <message>
+        <source>two letters, e.g. DE</source>
+        <translation>zwei Buchstaben, z. B. DE</translation>
+    </message>
+    <message>
+        <source>&amp;Outside-line prefix</source>
+        <translation>&amp;Amtsholung</translation>
+    </message>
+    <message>
+        <source>e.g. 0</source>
+        <translation>z. B. 0</translation>
+    </message>
+    <message>
+        <source>Phone &amp;account</source>
+        <translation>Telefon&amp;konto</translation>
+    </message>
+    <message>
+        <source>Dial &amp;through</source>
+        <translation>Wählen &amp;über</translation>
+    </message>
+    <message>
+        <source>the desk phone</source>
+        <translation>das Tischtelefon</translation>
+    </message>
+    <message>
+        <source>NFON CTI (originate)</source>
+        <translation>NFON CTI (Verbindungsaufbau)</translation>
+    </message>
+    <message>
+        <source>Ask before dialling odd numbers</source>
+        <translation>Bei ungewöhnlichen Nummern vor dem Wählen fragen</translation>
+    </message>
+    <message>
+        <source>use a two-letter country code such as DE or AT</source>
+        <translation>verwenden Sie einen Ländercode aus zwei Buchstaben wie DE oder AT</translation>
+    </message>
+</context>
+<context>
+    <name>EventActionsPage</name>
+    <message>
+        <source>&amp;Event actions</source>
+        <translation>&amp;Ereignisaktionen</translation>
+    </message>
+    <message>
+        <source>Open web pages on call events, e.g. a search in your CRM: one URL per line, starting with https://. Placeholders: {number}, {e164}, {name}, {zammad_user_id}; their values are URL-encoded. Nothing is ever run as a program.</source>
+        <translation>Webseiten bei Anrufereignissen öffnen, z. B. eine Suche in Ihrem CRM: eine URL pro Zeile, beginnend mit https://. Platzhalter: {number}, {e164}, {name}, {zammad_user_id}; ihre Werte werden URL-kodiert. Es wird nie etwas als Programm ausgeführt.</translation>
+    </message>
+    <message>
+        <source>When a call &amp;rings</source>
+        <translation>Wenn ein Anruf &amp;klingelt</translation>
+    </message>
+    <message>
+        <source>When a call is &amp;answered</source>
+        <translation>Wenn ein Anruf &amp;angenommen wird</translation>
+    </message>
+    <message>
+        <source>When a call &amp;ends</source>
+        <translation>Wenn ein Anruf &amp;endet</translation>
+    </message>
+    <message>
+        <source>When a call is &amp;missed</source>
+        <translation>Wenn ein Anruf &amp;verpasst wird</translation>
+    </message>
+    <message>
+        <source>Open the Zammad &amp;customer</source>
+        <translation>Zammad-&amp;Kunden öffnen</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>when the call rings</source>
+        <translation>wenn der Anruf klingelt</translation>
+    </message>
+    <message>
+        <source>when the call is answered</source>
+        <translation>wenn der Anruf angenommen wird</translation>
+    </message>
+    <message>
+        <source>this URL cannot be used: %1</source>
+        <translation>diese URL ist nicht verwendbar: %1</translation>
+    </message>
+</context>
+<context>
+    <name>GeneralPage</name>
+    <message>
+        <source>&amp;General</source>
+        <translation>&amp;Allgemein</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>as the system</source>
+        <translation>wie das System</translation>
+    </message>
+    <message>
+        <source>A new language shows as soon as you save.</source>
+        <translation>Eine neue Sprache gilt, sobald Sie speichern.</translation>
+    </message>
+    <message>
+        <source>Start at &amp;login</source>
+        <translation>Beim &amp;Anmelden starten</translation>
+    </message>
+    <message>
+        <source>Log &amp;detail</source>
+        <translation>Protokoll&amp;umfang</translation>
+    </message>
+</context>
+<context>
+    <name>HotkeyPage</name>
+    <message>
+        <source>&amp;Hotkey</source>
+        <translation>Ta&amp;stenkürzel</translation>
+    </message>
+    <message>
+        <source>Use global hotkeys</source>
+        <translation>Globale Tastenkürzel verwenden</translation>
+    </message>
+    <message>
+        <source>D&amp;ial the selection</source>
+        <translation>Markierung wä&amp;hlen</translation>
+    </message>
+    <message>
+        <source>click and press the keys; avoid Ctrl+Alt (AltGr on many keyboards)</source>
+        <translation>anklicken und die Tasten drücken; Strg+Alt vermeiden (auf vielen Tastaturen AltGr)</translation>
+    </message>
+    <message>
         <source>click and press the keys; empty switches it off</source>
         <translation>hineinklicken und die Tasten drücken; leer schaltet es aus</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
         <source>&amp;Answer the ringing call</source>
         <translation>Klingelnden Anruf anneh&amp;men</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
         <source>Hang &amp;up</source>
         <translation>A&amp;uflegen</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
         <source>ends the active call, or rejects the ringing one; empty switches it off</source>
         <translation>beendet den laufenden Anruf oder lehnt den klingelnden ab; leer schaltet es aus</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
         <source>&amp;Focus the pop-up</source>
         <translation>Pop-up &amp;fokussieren</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
         <source>Tab moves between its buttons, Esc gives the keyboard back; empty: off</source>
         <translation>Tab wechselt zwischen seinen Schaltflächen, Esc gibt die Tastatur zurück; leer: aus</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="1"/>
         <source>already used by another hotkey above; pick another</source>
         <translation>schon von einem anderen Tastenkürzel oben belegt; wählen Sie ein anderes</translation>
     </message>
+</context>
+<context>
+    <name>NfonPage</name>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="454"/>
+        <source>&amp;NFON</source>
+        <translation>&amp;NFON</translation>
+    </message>
+    <message>
+        <source>K-Account looks like K1234</source>
+        <translation>Ein K-Account sieht so aus: K1234</translation>
+    </message>
+    <message>
+        <source>Use NFON</source>
+        <translation>NFON verwenden</translation>
+    </message>
+    <message>
+        <source>NFON account</source>
+        <translation>NFON-Konto</translation>
+    </message>
+    <message>
+        <source>Sign in or out of NFON</source>
+        <translation>Bei NFON an- oder abmelden</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <source>&amp;K-Account</source>
+        <translation>&amp;K-Account</translation>
+    </message>
+    <message>
+        <source>&amp;Extension</source>
+        <translation>&amp;Durchwahl</translation>
+    </message>
+    <message>
+        <source>Use the CTI API</source>
+        <translation>CTI-API verwenden</translation>
+    </message>
+    <message>
+        <source>Warning: CTI API credentials see the calls of the whole company. Only use them on trusted machines; Login with NFON is enough for your own call history.</source>
+        <translation>Achtung: Mit den Zugangsdaten der CTI-API sieht man die Anrufe der ganzen Firma. Verwenden Sie sie nur auf vertrauenswürdigen Rechnern; für Ihre eigene Anrufliste genügt die Anmeldung bei NFON.</translation>
+    </message>
+    <message>
+        <source>Warning about CTI API credentials</source>
+        <translation>Warnung zu den Zugangsdaten der CTI-API</translation>
+    </message>
+    <message>
+        <source>CTI &amp;user</source>
+        <translation>CTI-&amp;Benutzer</translation>
+    </message>
+    <message>
+        <source>CTI pass&amp;word</source>
+        <translation>CTI-Pass&amp;wort</translation>
+    </message>
+    <message>
+        <source>the CTI API password</source>
+        <translation>das Passwort der CTI-API</translation>
+    </message>
+    <message>
+        <source>NFON sign-in is not available in this build.</source>
+        <translation>Die Anmeldung bei NFON ist in dieser Version nicht verfügbar.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <source>Signed in as %1</source>
+        <translation>Angemeldet als %1</translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation>&amp;Abmelden</translation>
+    </message>
+    <message>
+        <source>Not signed in</source>
+        <translation>Nicht angemeldet</translation>
+    </message>
+    <message>
+        <source>Sign &amp;in with NFON</source>
+        <translation>Bei NFON &amp;anmelden</translation>
+    </message>
+</context>
+<context>
+    <name>PhonePage</name>
+    <message>
+        <source>&amp;Phone</source>
+        <translation>&amp;Telefon</translation>
+    </message>
+    <message>
+        <source>Use the desk phone</source>
+        <translation>Tischtelefon verwenden</translation>
+    </message>
+    <message>
+        <source>&amp;Address</source>
+        <translation>&amp;Adresse</translation>
+    </message>
+    <message>
+        <source>host name or address of the phone, optionally :port</source>
+        <translation>Hostname oder Adresse des Telefons, wahlweise mit :Port</translation>
+    </message>
+    <message>
+        <source>Detect automatically</source>
+        <translation>Automatisch erkennen</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Modell</translation>
+    </message>
+    <message>
+        <source>Sche&amp;me</source>
+        <translation>Sche&amp;ma</translation>
+    </message>
+    <message>
+        <source>&amp;User</source>
+        <translation>&amp;Benutzer</translation>
+    </message>
+    <message>
+        <source>Pass&amp;code</source>
+        <translation>Pass&amp;wort</translation>
+    </message>
+    <message>
+        <source>the phone&apos;s admin or user password</source>
+        <translation>das Admin- oder Benutzerpasswort des Telefons</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>&amp;Verbindung testen</translation>
+    </message>
+    <message>
+        <source>Action URLs to paste into the phone</source>
+        <translation>Action-URLs zum Einfügen ins Telefon</translation>
+    </message>
+    <message>
+        <source>Open only on this PC&apos;s address towards the phone</source>
+        <translation>Nur auf der Adresse dieses PCs zum Telefon hin offen</translation>
+    </message>
+    <message>
+        <source>Action URLs (paste into the phone&apos;s Action URL page):</source>
+        <translation>Action-URLs (auf der Action-URL-Seite des Telefons einfügen):</translation>
+    </message>
+    <message>
+        <source>enter the phone&apos;s address, or switch the phone off</source>
+        <translation>geben Sie die Adresse des Telefons ein oder schalten Sie das Telefon aus</translation>
+    </message>
+    <message>
+        <source>Shown once the phone listener is available.</source>
+        <translation>Wird angezeigt, sobald der Empfänger für das Telefon bereit ist.</translation>
+    </message>
+    <message>
+        <source>Cannot build the Action URLs: %1</source>
+        <translation>Die Action-URLs lassen sich nicht bilden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PopupPage</name>
+    <message>
+        <source>P&amp;op-up</source>
+        <translation>&amp;Pop-up</translation>
+    </message>
+    <message>
+        <source>Show the caller pop-up</source>
+        <translation>Anrufer-Pop-up anzeigen</translation>
+    </message>
+    <message>
+        <source>Also for outgoing calls</source>
+        <translation>Auch bei ausgehenden Anrufen</translation>
+    </message>
+    <message>
+        <source>&amp;Close the pop-up</source>
+        <translation>Pop-up &amp;schließen</translation>
+    </message>
+    <message>
+        <source>when the call ends</source>
+        <translation>wenn der Anruf endet</translation>
+    </message>
+    <message>
+        <source>when the call is picked up elsewhere or ends</source>
+        <translation>wenn der Anruf woanders angenommen wird oder endet</translation>
+    </message>
+    <message>
+        <source>only when I dismiss it</source>
+        <translation>nur wenn ich es schließe</translation>
+    </message>
+    <message>
+        <source>&amp;Position</source>
+        <translation>P&amp;osition</translation>
+    </message>
+    <message>
+        <source>next to the tray</source>
+        <translation>neben dem Infobereich</translation>
+    </message>
+    <message>
+        <source>top right</source>
+        <translation>oben rechts</translation>
+    </message>
+    <message>
+        <source>bottom right</source>
+        <translation>unten rechts</translation>
+    </message>
+    <message>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="455"/>
         <source>until I press Done</source>
         <translation>bis ich auf Fertig drücke</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="459"/>
         <source>&amp;Keep the card after a call</source>
         <translation>Karte nach dem Anruf offen &amp;lassen</translation>
     </message>
     <message>
-        <location filename="../../src/ctidesk/gui/settings_dialog.py" line="464"/>
         <source>for notes and a ticket after an answered call; typing starts the time again</source>
         <translation>für Notizen und ein Ticket nach einem angenommenen Anruf; Tippen startet die Zeit neu</translation>
+    </message>
+</context>
+<context>
+    <name>RingtonesPage</name>
+    <message>
+        <source>&amp;Ringtones</source>
+        <translation>&amp;Klingeltöne</translation>
+    </message>
+    <message>
+        <source>ctidesk can ring on this PC with a distinct tone for internal calls, external calls and known customers. The desk phone rings as set on the phone.</source>
+        <translation>ctidesk kann an diesem PC klingeln, mit je einem eigenen Ton für interne Anrufe, externe Anrufe und bekannte Kunden. Das Tischtelefon klingelt so, wie es am Telefon eingestellt ist.</translation>
+    </message>
+    <message>
+        <source>Ring on this &amp;PC</source>
+        <translation>An diesem &amp;PC klingeln</translation>
+    </message>
+    <message>
+        <source>&amp;Volume</source>
+        <translation>&amp;Lautstärke</translation>
+    </message>
+    <message>
+        <source>&amp;Internal calls</source>
+        <translation>&amp;Interne Anrufe</translation>
+    </message>
+    <message>
+        <source>E&amp;xternal calls</source>
+        <translation>E&amp;xterne Anrufe</translation>
+    </message>
+    <message>
+        <source>Known c&amp;ustomers</source>
+        <translation>Bekannte K&amp;unden</translation>
+    </message>
+    <message>
+        <source>built-in tone</source>
+        <translation>eingebauter Ton</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Auswählen…</translation>
+    </message>
+    <message>
+        <source>Choose the sound file for %1</source>
+        <translation>Tondatei für %1 auswählen</translation>
+    </message>
+    <message>
+        <source>a 16-bit PCM WAV file; empty for the built-in tone</source>
+        <translation>eine WAV-Datei (16-Bit-PCM); leer für den eingebauten Ton</translation>
+    </message>
+    <message>
+        <source>Choose a ringtone</source>
+        <translation>Klingelton auswählen</translation>
+    </message>
+    <message>
+        <source>WAV files (*.wav)</source>
+        <translation>WAV-Dateien (*.wav)</translation>
+    </message>
+    <message>
+        <source>there is no such file; choose a WAV file, or clear the field for the built-in tone</source>
+        <translation>diese Datei gibt es nicht; wählen Sie eine WAV-Datei oder leeren Sie das Feld für den eingebauten Ton</translation>
+    </message>
+    <message>
+        <source>the file is too large for a ringtone; choose a shorter WAV file</source>
+        <translation>die Datei ist für einen Klingelton zu groß; wählen Sie eine kürzere WAV-Datei</translation>
+    </message>
+    <message>
+        <source>the file cannot be read; check its permissions or choose another</source>
+        <translation>die Datei lässt sich nicht lesen; prüfen Sie die Zugriffsrechte oder wählen Sie eine andere</translation>
+    </message>
+    <message>
+        <source>this is not a 16-bit PCM WAV file; convert it or choose another, or clear the field for the built-in tone</source>
+        <translation>dies ist keine WAV-Datei mit 16-Bit-PCM; wandeln Sie sie um, wählen Sie eine andere oder leeren Sie das Feld für den eingebauten Ton</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>%1 settings</source>
+        <translation>Einstellungen: %1</translation>
+    </message>
+    <message>
+        <source>remove the spaces at the start or end</source>
+        <translation>entfernen Sie die Leerzeichen am Anfang oder Ende</translation>
+    </message>
+    <message>
+        <source>Remove from the keyring</source>
+        <translation>Aus dem Schlüsselbund entfernen</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the keyring</source>
+        <translation>%1 aus dem Schlüsselbund entfernen</translation>
+    </message>
+    <message>
+        <source>stored in the keyring; type to replace</source>
+        <translation>im Schlüsselbund gespeichert; zum Ersetzen neu eingeben</translation>
+    </message>
+    <message>
+        <source>not set</source>
+        <translation>nicht gesetzt</translation>
+    </message>
+    <message>
+        <source>Result of %1</source>
+        <translation>Ergebnis von %1</translation>
+    </message>
+    <message>
+        <source>Not available in this build.</source>
+        <translation>In dieser Version nicht verfügbar.</translation>
+    </message>
+    <message>
+        <source>Problem with %1</source>
+        <translation>Problem bei %1</translation>
+    </message>
+</context>
+<context>
+    <name>ZammadPage</name>
+    <message>
+        <source>&amp;Zammad</source>
+        <translation>&amp;Zammad</translation>
+    </message>
+    <message>
+        <source>Use Zammad</source>
+        <translation>Zammad verwenden</translation>
+    </message>
+    <message>
+        <source>&amp;URL</source>
+        <translation>&amp;URL</translation>
+    </message>
+    <message>
+        <source>e.g. https://helpdesk.example.com</source>
+        <translation>z. B. https://helpdesk.example.com</translation>
+    </message>
+    <message>
+        <source>&amp;CTI endpoint URL</source>
+        <translation>&amp;CTI-Endpunkt-URL</translation>
+    </message>
+    <message>
+        <source>Admin &gt; Integrations &gt; CTI (generic) &gt; Endpoint; it contains a token</source>
+        <translation>Admin &gt; Integrationen &gt; CTI (generisch) &gt; Endpunkt; er enthält ein Token</translation>
+    </message>
+    <message>
+        <source>API &amp;token</source>
+        <translation>API-&amp;Token</translation>
+    </message>
+    <message>
+        <source>Profile &gt; Token Access (ticket.agent)</source>
+        <translation>Profil &gt; Token-Zugriff (ticket.agent)</translation>
+    </message>
+    <message>
+        <source>Send calls to Zammad&apos;s caller log</source>
+        <translation>Anrufe an die Anruferliste von Zammad senden</translation>
+    </message>
+    <message>
+        <source>T&amp;est connection</source>
+        <translation>Verbindung &amp;testen</translation>
+    </message>
+    <message>
+        <source>paste the whole endpoint URL; it contains /api/v1/cti/</source>
+        <translation>fügen Sie die ganze Endpunkt-URL ein; sie enthält /api/v1/cti/</translation>
     </message>
 </context>
 <context>

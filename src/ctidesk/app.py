@@ -251,44 +251,6 @@ class Network:
         for listener in list(self.dnd_listeners):
             listener(enabled)
 
-    async def phone_status(self) -> SystemStatus:
-        """Probe: does the phone answer?"""
-        if self.phone_client is None:
-            return self.statuses.get(PHONE) or _off(PHONE)
-        try:
-            await self.phone_client.get_phone_status()
-        except Exception as exc:
-            return SystemStatus(system=PHONE, state=ReachState.UNREACHABLE, detail=str(exc))
-        return SystemStatus(system=PHONE, state=ReachState.OK, detail=self.phone_client.address)
-
-    async def zammad_status(self) -> SystemStatus:
-        """Probe: does the agent's Zammad API token work?"""
-        from ctidesk.clients.zammad import probe_api_token
-
-        if self.zammad is None or self.zammad.lookup is None:
-            return self.statuses.get(ZAMMAD) or _off(ZAMMAD)
-        result = await probe_api_token(
-            self.context.settings.zammad, self.context.secrets, self.zammad.lookup
-        )
-        forwarder = self.zammad.forwarder
-        if result.ok and forwarder is not None:
-            forwarding = forwarder.status
-            if forwarding is not None and forwarding.state in _TROUBLE:
-                return forwarding
-        state = ReachState.OK if result.ok else ReachState.UNREACHABLE
-        return SystemStatus(system=ZAMMAD, state=state, detail=result.detail)
-
-    async def nfon_status(self) -> SystemStatus:
-        if self.nfon is None:
-            return self.statuses.get(NFON) or _off(NFON)
-        if not self.nfon.signed_in:
-            return SystemStatus(
-                system=NFON, state=ReachState.AUTH_FAILED, detail="signed out: use Login with NFON"
-            )
-        return self.statuses.get(NFON) or SystemStatus(
-            system=NFON, state=ReachState.OK, detail=self.nfon.account_label()
-        )
-
     async def close(self) -> None:
         await run_closers(self._source_closers, "stopping a call source")
         if self.nfon is not None:
@@ -309,11 +271,6 @@ class Network:
 
 
 _FORWARDER = "Zammad forwarder"
-_TROUBLE = (ReachState.UNREACHABLE, ReachState.AUTH_FAILED, ReachState.MISCONFIGURED)
-
-
-def _off(system: str) -> SystemStatus:
-    return SystemStatus(system=system, state=ReachState.DISABLED, detail="not set up")
 
 
 async def start_network(

@@ -6,14 +6,14 @@ Every failure the user can fix is one line on stderr and a non-zero exit code.
 from __future__ import annotations
 
 import argparse
-import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from ctidesk.commands import bridge, dial, doctor, nfon, paths, phone, secret, sim
 from ctidesk.config.errors import SettingsError
-from ctidesk.config.secrets import SecretName, SecretStoreUnavailable
+from ctidesk.config.secrets import SecretStoreUnavailable
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -55,21 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-check", action="store_true", help="check the installation, exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    doctor = commands.add_parser("doctor", help="check phone, Zammad and NFON and say what to fix")
-    doctor.set_defaults(handler=_doctor)
-
-    secret = commands.add_parser(
-        "secret", help="store or remove a password or token in the keyring"
-    )
-    secret.add_argument("action", choices=["set", "delete", "status"])
-    secret.add_argument("name", nargs="?", choices=[n.value for n in SecretName])
-    secret.set_defaults(handler=_secret)
-
-    paths = commands.add_parser("paths", help="print where settings, journal and logs are kept")
-    paths.set_defaults(handler=_paths)
-
-    for register in _EXTRA_COMMANDS:
-        register(commands)
+    for command in (doctor, secret, paths, bridge, nfon, dial, phone, sim):
+        command.register(commands)
     _describe_each_command(commands)
     return parser
 
@@ -81,16 +68,6 @@ def _describe_each_command(commands: argparse._SubParsersAction[_Parser]) -> Non
         parser = commands.choices.get(choice.dest)
         if parser is not None and not parser.description and choice.help:
             parser.description = choice.help[:1].upper() + choice.help[1:] + "."
-
-
-def _register_extra() -> list[Callable[[argparse._SubParsersAction[_Parser]], None]]:
-    """Commands contributed by the client and GUI layers (kept in one list, in order)."""
-    from ctidesk import commands
-
-    return list(commands.REGISTRARS)
-
-
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = []
 
 
 def dial_link_argv(argv: Sequence[str], parser: argparse.ArgumentParser) -> list[str]:
@@ -132,7 +109,6 @@ def _names_option(token: str, options: set[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    _EXTRA_COMMANDS[:] = _register_extra()
     parser = build_parser()
     argv = dial_link_argv(sys.argv[1:] if argv is None else argv, parser)
     args = parser.parse_args(argv)
@@ -142,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _missing_settings_file(args.config)
     try:
         if args.self_check:
-            from ctidesk.selfcheck import run_self_check
+            from ctidesk.commands.self_check import run_self_check
 
             return run_self_check()
         if handler is None:
@@ -172,60 +148,3 @@ def _missing_settings_file(path: Path) -> int:
         file=sys.stderr,
     )
     return 2
-
-
-def _doctor(args: argparse.Namespace) -> int:
-    import asyncio
-
-    from ctidesk.app import open_context
-    from ctidesk.doctor import Status, default_checks, format_table, run_checks
-
-    context = open_context(args.config)
-    results = asyncio.run(run_checks(context, default_checks()))
-    print(format_table(results))
-    return 1 if any(r.status is Status.PROBLEM for r in results) else 0
-
-
-def _secret(args: argparse.Namespace) -> int:
-    from ctidesk.app import open_context
-
-    if args.action != "status" and not args.name:
-        print(
-            f"ctidesk: name which secret to {args.action}, "
-            "e.g. `ctidesk secret set phone_passcode`",
-            file=sys.stderr,
-        )
-        return 2
-    context = open_context(args.config, require_keyring=args.action != "status")
-    if args.action == "status":
-        for name in SecretName:
-            value = context.secrets.get(name)
-            print(f"{name.value:<20} {'set' if value else 'not set'}")
-        return 0
-    name = SecretName(args.name)
-    if args.action == "delete":
-        context.secrets.delete(name)
-        print(f"{name.value} removed from the keyring")
-        return 0
-    value = (
-        sys.stdin.readline().rstrip("\n")
-        if not sys.stdin.isatty()
-        else getpass.getpass(f"{name.value}: ")
-    )
-    if not value:
-        print("ctidesk: nothing entered; the secret was not changed", file=sys.stderr)
-        return 2
-    context.secrets.set(name, value)
-    print(f"{name.value} stored in the OS keyring")
-    return 0
-
-
-def _paths(args: argparse.Namespace) -> int:
-    from ctidesk.config.paths import AppPaths
-
-    paths = AppPaths.default()
-    print(f"settings  {args.config or paths.settings_file}")
-    print(f"journal   {paths.journal_file}")
-    print(f"outbox    {paths.outbox_file}")
-    print(f"log       {paths.log_file}")
-    return 0

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from ctidesk.checks.doctor import check_phone
+from ctidesk.checks.runner import Verdict, verdict
 from ctidesk.commands.phone import _run_phone
 from ctidesk.config.secrets import MemorySecretStore, SecretName
 from ctidesk.config.settings import PhoneModel, Settings
-from ctidesk.doctor import Status
-from ctidesk.doctor_checks import check_phone
 from ctidesk.sim.phone import PhoneSimulator
 
 
@@ -59,13 +59,13 @@ async def test_phone_commands_drive_the_simulator(sim: PhoneSimulator) -> None:
 
 async def test_doctor_check_reports_reachable_and_auth(sim: PhoneSimulator) -> None:
     ok = await check_phone(context_for(sim, model=PhoneModel.GXP))
-    assert ok.status is Status.OK and "passcode accepted" in ok.detail
+    assert verdict(ok) is Verdict.OK and "passcode accepted" in ok.detail
     wrong = await check_phone(context_for(sim, passcode="nope"))
-    assert wrong.status is Status.PROBLEM and "password" in wrong.detail
+    assert verdict(wrong) is Verdict.PROBLEM and "password" in wrong.detail
     context = context_for(sim)
     context.settings.phone.address = ""
     missing = await check_phone(context)
-    assert missing.status is Status.PROBLEM and "[phone] address" in missing.detail
+    assert verdict(missing) is Verdict.PROBLEM and "[phone] address" in missing.detail
 
 
 def test_action_urls_command_prints_pasteable_urls(tmp_path: Path) -> None:

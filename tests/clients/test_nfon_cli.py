@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 from ctidesk.app import Context
+from ctidesk.checks.doctor import check_nfon
+from ctidesk.checks.runner import Verdict, verdict
 from ctidesk.config.logs import Redactor
 from ctidesk.config.paths import AppPaths
 from ctidesk.config.secrets import MemorySecretStore, SecretName
 from ctidesk.config.settings import Settings
-from ctidesk.doctor import Status
-from ctidesk.doctor_checks import check_nfon
 from ctidesk.sim.nfon import NfonSimulator
 
 
@@ -89,8 +89,8 @@ async def test_doctor_check_reports_sign_in_refresh_and_cti(tmp_path: Path) -> N
         secrets = MemorySecretStore()
         context = _context(tmp_path, sim, secrets)
         result = await check_nfon(context)
-        assert (result.status, result.detail) == (
-            Status.PROBLEM,
+        assert (verdict(result), result.detail) == (
+            Verdict.PROBLEM,
             "not signed in: run `ctidesk login`",
         )
         secrets.set(SecretName.NFON_REFRESH_TOKEN, sim.issue_session())
@@ -98,11 +98,11 @@ async def test_doctor_check_reports_sign_in_refresh_and_cti(tmp_path: Path) -> N
         context.settings.nfon.cti_enabled = True
         context.settings.nfon.cti_username = "K9999"
         result = await check_nfon(context)
-        assert result.status is Status.OK
+        assert verdict(result) is Verdict.OK
         assert "agent@example.com" in result.detail and "2 extensions" in result.detail
         sim.revoke_sessions()
         result = await check_nfon(context)
-        assert result.status is Status.PROBLEM and "ctidesk login" in result.detail
+        assert verdict(result) is Verdict.PROBLEM and "ctidesk login" in result.detail
         assert secrets.get(SecretName.NFON_REFRESH_TOKEN) is None
     finally:
         await sim.stop()

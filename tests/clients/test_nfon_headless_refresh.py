@@ -18,6 +18,8 @@ import httpx
 import pytest
 
 from ctidesk.app import Context
+from ctidesk.checks.doctor import check_nfon
+from ctidesk.checks.runner import Verdict, verdict
 from ctidesk.clients.nfon.history import CallHistoryClient
 from ctidesk.clients.nfon.oauth import TokenManager
 from ctidesk.clients.nfon.stream import HistoryStream, StreamStatus
@@ -31,8 +33,6 @@ from ctidesk.config.secrets import (
     SecretName,
 )
 from ctidesk.config.settings import NfonSettings, Settings
-from ctidesk.doctor import Status
-from ctidesk.doctor_checks import check_nfon
 from ctidesk.sim.nfon import NfonSimulator
 from tests.clients.test_nfon_cli import _cli
 
@@ -206,5 +206,5 @@ async def test_doctor_reports_a_token_that_could_not_be_saved(
     paths = AppPaths.under(tmp_path)
     context = Context(paths, paths.settings_file, settings, store, Redactor())
     result = await check_nfon(context)
-    assert result.status is Status.PROBLEM
+    assert verdict(result) is Verdict.PROBLEM
     assert result.detail.startswith("NFON renewed the sign-in, but ctidesk could not save")

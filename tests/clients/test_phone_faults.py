@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ctidesk.checks.live import phone_status
 from ctidesk.config.secrets import SecretName
 from ctidesk.config.settings import Settings
 from ctidesk.core.calls import CallState
@@ -85,12 +86,12 @@ async def test_phone_fault_is_shown_and_heals_by_itself(world: World, fault: str
     shown = world.last_status(PHONE)
     assert shown is not None and words in shown.detail
     assert "check" in shown.detail, "the status must say what to do"
-    probe = await world.network.phone_status()
+    probe = await phone_status(world.network)
     assert probe.state is not ReachState.OK and probe.detail
 
     _heal(world.suite.phone)
     await eventually(lambda: _state(world) is ReachState.OK)
-    assert (await world.network.phone_status()).state is ReachState.OK
+    assert (await phone_status(world.network)).state is ReachState.OK
     await _still_running_and_a_ring_reaches_the_tracker(world)
 
 
@@ -111,5 +112,5 @@ async def test_wrong_passcode_is_shown_once_and_not_retried(
         await _still_running_and_a_ring_reaches_the_tracker(world)
         assert len(suite.phone.requests) == asked, "a rejected passcode must not be retried"
         assert sum(1 for s in world.statuses if s.state is ReachState.AUTH_FAILED) == 1
-        probe: SystemStatus = await world.network.phone_status()
+        probe: SystemStatus = await phone_status(world.network)
         assert probe.state is ReachState.UNREACHABLE and "unauthorized" in probe.detail

@@ -124,9 +124,8 @@ def test_redactor_hides_known_values_and_credential_shapes() -> None:
     ],
 )
 def test_dial_links_become_the_dial_command(argv: list[str], expected: list[str]) -> None:
-    from ctidesk.cli import _EXTRA_COMMANDS, _register_extra, build_parser, dial_link_argv
+    from ctidesk.cli import build_parser, dial_link_argv
 
-    _EXTRA_COMMANDS[:] = _register_extra()
     assert dial_link_argv(argv, build_parser()) == expected
 
 

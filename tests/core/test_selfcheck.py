@@ -9,21 +9,21 @@ from pathlib import Path
 
 import pytest
 
-from ctidesk import selfcheck
+from ctidesk.checks import installation
 from ctidesk.cli import main
-from ctidesk.selfcheck import CheckLine, Outcome
+from ctidesk.core.ports import ReachState, SystemStatus
 
 
 def test_every_ctidesk_module_imports_from_the_source_tree() -> None:
-    line = selfcheck.check_imports()
-    assert line.outcome is Outcome.OK, line.detail
+    line = installation.check_imports()
+    assert line.state is ReachState.OK, line.detail
     assert line.detail.endswith("ctidesk modules import")
 
 
 def test_writable_data_dirs_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CTIDESK_HOME", str(tmp_path / "home"))
-    line = selfcheck.check_data_dirs()
-    assert line.outcome is Outcome.OK
+    line = installation.check_data_dirs()
+    assert line.state is ReachState.OK
     assert str(tmp_path / "home" / "data") in line.detail
     assert sorted(p.name for p in (tmp_path / "home").iterdir()) == [
         "config",
@@ -40,7 +40,7 @@ def test_unusable_data_dir_fails_the_command_with_a_list(
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("CTIDESK_HOME", str(blocker))
-    monkeypatch.setattr(selfcheck, "ALL_CHECKS", [selfcheck.check_data_dirs])
+    monkeypatch.setattr(installation, "installation_checks", lambda: [installation.check_data_dirs])
 
     exit_code = main(["--self-check"])
 
@@ -54,10 +54,13 @@ def test_unusable_data_dir_fails_the_command_with_a_list(
 def test_warnings_alone_pass(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def no_daemon() -> CheckLine:
-        return CheckLine("keyring", Outcome.WARN, "no keyring daemon is running here")
+    def no_daemon() -> SystemStatus:
+        detail = "no keyring daemon is running here"
+        return SystemStatus(system="keyring", state=ReachState.UNKNOWN, detail=detail)
 
-    monkeypatch.setattr(selfcheck, "ALL_CHECKS", [selfcheck.check_translations, no_daemon])
+    monkeypatch.setattr(
+        installation, "installation_checks", lambda: [installation.check_translations, no_daemon]
+    )
     assert main(["--self-check"]) == 0
     out = capsys.readouterr().out
     assert "(source install)" in out
@@ -66,5 +69,5 @@ def test_warnings_alone_pass(
 
 
 def test_native_platform_plugin_is_checked_next_to_offscreen() -> None:
-    assert selfcheck.platform_plugins()[0] == "offscreen"
-    assert selfcheck.platform_plugins()[1] in {"xcb", "windows", "cocoa"}
+    assert installation.platform_plugins()[0] == "offscreen"
+    assert installation.platform_plugins()[1] in {"xcb", "windows", "cocoa"}

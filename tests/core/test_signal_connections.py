@@ -21,7 +21,7 @@ CHECKED_SIGNALS = {"clicked", "triggered", "toggled"}
 
 
 def _classes() -> Iterator[tuple[Path, ast.ClassDef]]:
-    for path in sorted(GUI.glob("*.py")):
+    for path in sorted(GUI.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ClassDef):
                 yield path, node

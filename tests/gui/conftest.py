@@ -39,6 +39,7 @@ from ctidesk.core.ports import (
 from ctidesk.core.tracker import CallTracker
 from ctidesk.gui.bridge import DesktopBridge
 from ctidesk.gui.desktop import Desktop
+from ctidesk.gui.event_loop import close_event_loop
 
 T = TypeVar("T")
 
@@ -224,7 +225,7 @@ def loop(qapp: QApplication, crash_handler: CrashHandler) -> Iterator[asyncio.Ab
             _pump(qapp, asyncio.gather(*pending, return_exceptions=True), event_loop, 5.0)
     finally:
         asyncio.events._set_running_loop(None)
-        event_loop.close()
+        close_event_loop(event_loop)
 
 
 def _pump(

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from ctidesk.app import build_core, open_context
+from ctidesk.checks.live import phone_status
 from ctidesk.config.paths import AppPaths
 from ctidesk.config.secrets import MemorySecretStore, SecretName
 from ctidesk.config.settings import Settings, save_settings
@@ -116,9 +117,9 @@ def test_no_secret_in_any_file_after_a_demo_session_with_faults(
         run(wait_until(lambda: forwarder.pending_count() == 0, 5), timeout=6)
 
         suite.phone.set_unreachable("drop")
-        assert run(network.phone_status()).state is ReachState.UNREACHABLE
+        assert run(phone_status(network)).state is ReachState.UNREACHABLE
         suite.phone.set_unreachable("off")
-        assert run(network.phone_status()).state is ReachState.OK
+        assert run(phone_status(network)).state is ReachState.OK
 
         issued = len(suite.nfon._access)
         suite.nfon.expire_tokens()

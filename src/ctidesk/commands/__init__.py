@@ -1,21 +1,12 @@
-"""Subcommands contributed by each part of ctidesk.
+"""The subcommands of `ctidesk`, one module each, and the tray application itself.
 
-Each module here has ``register(subparsers)`` that adds its commands with a ``handler``; the list
-below fixes their order in ``ctidesk --help``.
+Each command module has ``register(subparsers)`` that adds its commands with a ``handler``;
+`ctidesk.cli.build_parser` calls them in the order of ``ctidesk --help``.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-from collections.abc import Callable
-from typing import Any
-
-_MODULES: list[str] = ["bridge", "nfon", "desktop", "phone", "sim"]
-
-REGISTRARS: list[Callable[[Any], None]] = [
-    importlib.import_module(f"ctidesk.commands.{name}").register for name in _MODULES
-]
 
 
 def run_desktop(args: argparse.Namespace) -> int:

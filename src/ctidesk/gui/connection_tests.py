@@ -13,20 +13,17 @@ raises becomes a sentence instead of its raw text ("Invalid IPv4 address").
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 import httpx
 from PySide6.QtCore import QCoreApplication
 
 from ctidesk.app import Context
+from ctidesk.checks.doctor import check_phone, check_zammad_api, check_zammad_cti
+from ctidesk.checks.runner import DoctorCheck, Verdict, verdict
 from ctidesk.config.secrets import MemorySecretStore, SecretName, SecretStore
 from ctidesk.config.settings import Settings
-from ctidesk.doctor import CheckResult, Status
-from ctidesk.doctor_checks import check_phone, check_zammad_api, check_zammad_cti
 from ctidesk.gui.settings_dialog import ConnectionTest, SecretValues
-
-Check = Callable[[Context], Awaitable[CheckResult]]
-
 
 translate = QCoreApplication.translate
 
@@ -59,7 +56,7 @@ Missing = Callable[[Settings, MemorySecretStore], str]
 
 
 def _tester(
-    context: Context, checks: list[Check], missing: Missing, in_setup: bool
+    context: Context, checks: list[DoctorCheck], missing: Missing, in_setup: bool
 ) -> ConnectionTest:
     async def test(settings: Settings, values: SecretValues) -> str:
         secrets = candidate_secrets(context.secrets, values)
@@ -79,8 +76,8 @@ def _tester(
                 results.append(await check(candidate))
             except Exception as exc:
                 raise ConnectionTestFailed(failure_sentence(exc)) from exc
-        problems = [r.detail for r in results if r.status is Status.PROBLEM]
-        if problems or not any(r.status is Status.OK for r in results):
+        problems = [r.detail for r in results if verdict(r) is Verdict.PROBLEM]
+        if problems or not any(verdict(r) is Verdict.OK for r in results):
             details = problems or [r.detail for r in results]
             raise ConnectionTestFailed("; ".join(for_the_dialog(d, in_setup) for d in details))
         return "; ".join(r.detail for r in results)

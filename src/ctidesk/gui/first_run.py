@@ -44,15 +44,14 @@ from ctidesk.config.logs import Redactor
 from ctidesk.config.secrets import SecretName, SecretStore, SecretStoreUnavailable
 from ctidesk.config.settings import Settings, save_settings
 from ctidesk.gui.bridge import DesktopBridge
-from ctidesk.gui.settings_dialog import (
+from ctidesk.gui.settings_pages.addresses import host_problem, url_problem
+from ctidesk.gui.settings_pages.page import (
     ActionUrls,
     ConnectionTest,
     SecretValues,
-    add_action_url_rows,
-    host_problem,
     label_points_at,
-    url_problem,
 )
+from ctidesk.gui.settings_pages.phone import add_action_url_rows
 
 log = logging.getLogger(__name__)
 

@@ -119,6 +119,7 @@ def _run_desktop(
     from ctidesk.config.secrets import MemorySecretStore
     from ctidesk.config.settings import SettingsError
     from ctidesk.gui.desktop import Desktop, needs_first_run
+    from ctidesk.gui.event_loop import close_event_loop
     from ctidesk.gui.i18n import Translations
     from ctidesk.gui.notifications import desktop_notifier
 
@@ -172,7 +173,7 @@ def _run_desktop(
     if not desktop.listen():
         print(f"ctidesk: {ALREADY_RUNNING}", file=sys.stderr)
         loop.run_until_complete(core.close())
-        loop.close()
+        close_event_loop(loop)
         return 0
     desktop.show()
     if demo_root is None and needs_first_run(context):
@@ -190,7 +191,7 @@ def _run_desktop(
     finally:
         if not shutdown or not shutdown[0].done():
             loop.run_until_complete(_shutdown(desktop, network))
-        loop.close()
+        close_event_loop(loop)
         asyncio.set_event_loop(None)
     return 0
 

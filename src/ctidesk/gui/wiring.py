@@ -11,6 +11,7 @@ import webbrowser
 from collections.abc import Callable
 
 from ctidesk.app import Context, Core, Network, StatusCallback, start_network
+from ctidesk.checks.live import status_probes
 from ctidesk.gui.desktop import NetworkParts
 
 
@@ -36,13 +37,9 @@ def parts_from(network: Network) -> NetworkParts:
         network=network,
         closers=[network.close],
     )
+    parts.probes.extend(status_probes(network))
     if network.phone_client is not None:
-        parts.probes.append(network.phone_status)
         parts.subscribe_dnd = network.dnd_listeners.append
-    if parts.lookup is not None:
-        parts.probes.append(network.zammad_status)
-    if network.nfon is not None:
-        parts.probes.append(network.nfon_status)
     if network.action_urls:
         urls = list(network.action_urls.items())
         parts.action_urls = lambda _settings, _secrets: urls

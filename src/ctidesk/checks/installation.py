@@ -1,9 +1,10 @@
-"""`ctidesk --self-check`: is this installation complete enough to run?
+"""`ctidesk --self-check`'s checks: is this installation complete enough to run?
 
 Meant for the frozen bundle (PyInstaller), where a missing hidden import, Qt plugin, keyring
-backend or resource only shows up at run time on the user's desk. Each check says what it found;
-anything missing makes the command exit non-zero with the list. Things that depend on the session
-rather than on the installation (no keyring daemon, no X display) are warnings, not failures.
+backend or resource only shows up at run time on the user's desk. Each check says what it found:
+a missing piece is `MISCONFIGURED` (the command fails); what depends on the session rather than on
+the installation (no keyring daemon, no X display) is `UNKNOWN`, a warning; `DISABLED` is a part
+this build does not have.
 """
 
 from __future__ import annotations
@@ -14,61 +15,26 @@ import pkgutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from enum import StrEnum
 from importlib import resources
 from pathlib import Path
+
+from ctidesk.core.ports import ReachState, SystemStatus
 
 PROBE_ENV = "CTIDESK_SELF_CHECK_PLATFORM"
 PROBE_TIMEOUT = 30.0
 _SKIPPED_MODULES = frozenset({"ctidesk.__main__"})
 
 
-class Outcome(StrEnum):
-    OK = "ok"
-    WARN = "warn"
-    SKIP = "skip"
-    FAIL = "FAIL"
+def installation_checks() -> list[Callable[[], SystemStatus]]:
+    """Every check of `--self-check`, in the order it shows them."""
+    return [check_imports, check_qt_platforms, check_keyring, check_translations, check_data_dirs]
 
 
-@dataclass(frozen=True)
-class CheckLine:
-    name: str
-    outcome: Outcome
-    detail: str
+def _result(name: str, state: ReachState, detail: str) -> SystemStatus:
+    return SystemStatus(system=name, state=state, detail=detail)
 
 
-def run_self_check() -> int:
-    """The `--self-check` command: print the table, exit 1 when something is missing."""
-    probe = os.environ.get(PROBE_ENV)
-    if probe:
-        from ctidesk.gui.platform_probe import probe_platform
-
-        return probe_platform(probe)
-    from ctidesk import __version__
-
-    lines = [check() for check in ALL_CHECKS]
-    print(f"ctidesk {__version__} self-check ({'frozen' if _frozen() else 'source'} install)")
-    print(format_table(lines))
-    failed = [line for line in lines if line.outcome is Outcome.FAIL]
-    if failed:
-        print(f"self-check found {len(failed)} problem(s):", file=sys.stderr)
-        for line in failed:
-            print(f"  - {line.name}: {line.detail}", file=sys.stderr)
-        return 1
-    warnings = sum(line.outcome is Outcome.WARN for line in lines)
-    print("self-check passed" + (f" ({warnings} warning(s))" if warnings else ""))
-    return 0
-
-
-def format_table(lines: list[CheckLine]) -> str:
-    width = max(len(line.name) for line in lines)
-    return "\n".join(
-        f"  {line.outcome.value:<5} {line.name:<{width}}  {line.detail}" for line in lines
-    )
-
-
-def check_imports() -> CheckLine:
+def check_imports() -> SystemStatus:
     """Every ctidesk module imports: catches hidden imports PyInstaller did not see."""
     import ctidesk
 
@@ -80,8 +46,8 @@ def check_imports() -> CheckLine:
         except Exception as exc:
             broken.append(f"{name} ({type(exc).__name__}: {exc})")
     if broken:
-        return CheckLine("imports", Outcome.FAIL, "cannot import " + "; ".join(broken))
-    return CheckLine("imports", Outcome.OK, f"{len(names)} ctidesk modules import")
+        return _result("imports", ReachState.MISCONFIGURED, "cannot import " + "; ".join(broken))
+    return _result("imports", ReachState.OK, f"{len(names)} ctidesk modules import")
 
 
 def _module_names(path: list[str], broken: list[str]) -> Iterator[str]:
@@ -99,12 +65,12 @@ def platform_plugins() -> list[str]:
     return ["offscreen", native]
 
 
-def check_qt_platforms() -> CheckLine:
+def check_qt_platforms() -> SystemStatus:
     """Each platform plugin loads, and starts in a child process (Qt allows one per process)."""
     try:
         from PySide6.QtCore import QPluginLoader
     except ImportError as exc:
-        return CheckLine("qt platform", Outcome.FAIL, f"PySide6 is missing ({exc})")
+        return _result("qt platform", ReachState.MISCONFIGURED, f"PySide6 is missing ({exc})")
     problems: list[str] = []
     notes: list[str] = []
     warn = False
@@ -127,8 +93,8 @@ def check_qt_platforms() -> CheckLine:
         else:
             problems.append(f"{name}: {plugin.name} loads but Qt cannot start it ({detail})")
     if problems:
-        return CheckLine("qt platform", Outcome.FAIL, "; ".join(problems))
-    return CheckLine("qt platform", Outcome.WARN if warn else Outcome.OK, "; ".join(notes))
+        return _result("qt platform", ReachState.MISCONFIGURED, "; ".join(problems))
+    return _result("qt platform", ReachState.UNKNOWN if warn else ReachState.OK, "; ".join(notes))
 
 
 def _plugin_dirs() -> list[Path]:
@@ -184,7 +150,7 @@ _KEYRING_BACKENDS = {
 }
 
 
-def check_keyring() -> CheckLine:
+def check_keyring() -> SystemStatus:
     """The platform's keyring backend is bundled; warn (not fail) when its daemon is not running."""
     module_name = _KEYRING_BACKENDS.get(sys.platform, "keyring.backends.SecretService")
     try:
@@ -195,58 +161,58 @@ def check_keyring() -> CheckLine:
         if module_name.endswith("SecretService"):
             importlib.import_module("secretstorage")
     except ImportError as exc:
-        return CheckLine("keyring", Outcome.FAIL, f"{module_name} is missing ({exc})")
+        return _result("keyring", ReachState.MISCONFIGURED, f"{module_name} is missing ({exc})")
     try:
         module.Keyring.priority  # noqa: B018 - the property raises when the backend cannot work
     except Exception as exc:
-        return CheckLine(
+        return _result(
             "keyring",
-            Outcome.WARN,
+            ReachState.UNKNOWN,
             f"{module_name} is installed, but no keyring daemon is running here ({exc}); "
             "start or unlock one (GNOME Keyring, KWallet) to store passwords, "
             "or use the CTIDESK_* environment variables",
         )
     backend = keyring.get_keyring()
     if isinstance(backend, fail.Keyring):
-        return CheckLine(
+        return _result(
             "keyring",
-            Outcome.FAIL,
+            ReachState.MISCONFIGURED,
             f"{module_name} works but keyring does not find it (its entry points are missing)",
         )
     chained = getattr(backend, "backends", None) or [backend]
     names = ", ".join(type(b).__module__.removeprefix("keyring.backends.") for b in chained)
-    return CheckLine("keyring", Outcome.OK, f"in use: {names}")
+    return _result("keyring", ReachState.OK, f"in use: {names}")
 
 
 def resources_dir() -> Path:
     return Path(str(resources.files("ctidesk"))) / "resources"
 
 
-def check_translations() -> CheckLine:
+def check_translations() -> SystemStatus:
     """Compiled translations are present and load whenever the installation has translations."""
     folder = resources_dir() / "i18n"
     sources = sorted(folder.glob("*.ts")) if folder.is_dir() else []
     compiled = sorted(folder.glob("*.qm")) if folder.is_dir() else []
     if not compiled:
         if sources and not _frozen():
-            return CheckLine(
+            return _result(
                 "translations",
-                Outcome.WARN,
+                ReachState.UNKNOWN,
                 f"{len(sources)} .ts file(s) in {folder} but no .qm; "
                 "they are compiled when the installer is built",
             )
         if _frozen() and folder.is_dir():
-            return CheckLine("translations", Outcome.FAIL, f"no .qm files in {folder}")
-        return CheckLine("translations", Outcome.SKIP, "this build has no translations")
+            return _result("translations", ReachState.MISCONFIGURED, f"no .qm files in {folder}")
+        return _result("translations", ReachState.DISABLED, "this build has no translations")
     from PySide6.QtCore import QTranslator
 
     broken = [qm.name for qm in compiled if not QTranslator().load(str(qm))]
     if broken:
-        return CheckLine("translations", Outcome.FAIL, "cannot load " + ", ".join(broken))
-    return CheckLine("translations", Outcome.OK, "loaded " + ", ".join(qm.stem for qm in compiled))
+        return _result("translations", ReachState.MISCONFIGURED, "cannot load " + ", ".join(broken))
+    return _result("translations", ReachState.OK, "loaded " + ", ".join(qm.stem for qm in compiled))
 
 
-def check_data_dirs() -> CheckLine:
+def check_data_dirs() -> SystemStatus:
     """Settings, journal, outbox and log folders exist (or can be made) and accept a file."""
     from ctidesk.config.paths import AppPaths
 
@@ -261,14 +227,7 @@ def check_data_dirs() -> CheckLine:
         except OSError as exc:
             problems.append(f"{folder} ({exc.strerror or exc})")
     if problems:
-        return CheckLine("data dirs", Outcome.FAIL, "not writable: " + "; ".join(problems))
-    return CheckLine("data dirs", Outcome.OK, f"writable, journal in {paths.data_dir}")
-
-
-ALL_CHECKS: list[Callable[[], CheckLine]] = [
-    check_imports,
-    check_qt_platforms,
-    check_keyring,
-    check_translations,
-    check_data_dirs,
-]
+        return _result(
+            "data dirs", ReachState.MISCONFIGURED, "not writable: " + "; ".join(problems)
+        )
+    return _result("data dirs", ReachState.OK, f"writable, journal in {paths.data_dir}")
