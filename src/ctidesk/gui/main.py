@@ -43,10 +43,11 @@ def ensure_gui_application() -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ctidesk.gui.app_identity import apply_app_identity
     from ctidesk.gui.single_instance import InstanceRequest, instance_name, send_request
 
     app = ensure_gui_application()
-    app.setApplicationName("ctidesk")
+    apply_app_identity(app)
     app.setQuitOnLastWindowClosed(False)
     name = instance_name(home_key())
     reply = send_request(name, InstanceRequest("show"))
