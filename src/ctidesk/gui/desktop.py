@@ -50,7 +50,7 @@ from ctidesk.gui.single_instance import InstanceReply, InstanceRequest, Instance
 from ctidesk.gui.tray import TrayActions, TrayController, copy_to_clipboard
 
 if TYPE_CHECKING:
-    from ctidesk.clients.nfon.cti import CtiClient
+    from ctidesk.clients.nfon import CtiClient
     from ctidesk.core.call_lists import CallListStore
     from ctidesk.core.journal_reader import JournalReader
     from ctidesk.gui.call_list_window import CallListWindow

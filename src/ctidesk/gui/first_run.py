@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ctidesk.clients.grandstream.action_url import EVENT_FIELD_NAMES
+from ctidesk.clients.grandstream import EVENT_FIELD_NAMES
 from ctidesk.config.logs import Redactor
 from ctidesk.config.secrets import SecretName, SecretStore, SecretStoreUnavailable
 from ctidesk.config.settings import Settings, save_settings

@@ -14,10 +14,18 @@ from pathlib import Path
 
 import httpx
 
-from ctidesk.clients.nfon.cti import CtiClient, CtiSession
-from ctidesk.clients.nfon.history import CallHistoryClient
+from ctidesk.clients.nfon.cti import (
+    CtiClient,
+    CtiSession,
+    ExtensionData,
+    LineState,
+    LineStatus,
+    Presence,
+)
+from ctidesk.clients.nfon.errors import NfonError
+from ctidesk.clients.nfon.history import CallHistoryClient, Filter, HistoryQuery
 from ctidesk.clients.nfon.oauth import TokenManager
-from ctidesk.clients.nfon.stream import HistoryStream, RecordCallback, StreamStatus
+from ctidesk.clients.nfon.stream import HistoryStream, RecordCallback, StreamStatus, journal_sink
 from ctidesk.config.secrets import SecretName, SecretStore
 from ctidesk.config.settings import Settings
 
@@ -25,10 +33,19 @@ __all__ = [
     "CallHistoryClient",
     "CtiClient",
     "CtiSession",
+    "ExtensionData",
+    "Filter",
+    "HistoryQuery",
     "HistoryStream",
+    "LineState",
+    "LineStatus",
+    "NfonError",
     "NfonServices",
+    "Presence",
+    "StreamStatus",
     "TokenManager",
     "build_nfon_services",
+    "journal_sink",
 ]
 
 

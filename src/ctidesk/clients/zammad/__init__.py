@@ -20,6 +20,7 @@ from ctidesk.clients.zammad.forwarder import (
 )
 from ctidesk.clients.zammad.lookup import ZammadApiError, ZammadLookup
 from ctidesk.clients.zammad.outbox import Outbox, OutboxEvent
+from ctidesk.clients.zammad.probe import probe_api_token, probe_cti_endpoint
 from ctidesk.config.secrets import SecretStore
 from ctidesk.config.settings import ZammadSettings
 from ctidesk.core.ports import PhoneControl
@@ -33,6 +34,8 @@ __all__ = [
     "ZammadLookup",
     "ZammadServices",
     "build_zammad_services",
+    "probe_api_token",
+    "probe_cti_endpoint",
 ]
 
 
