@@ -16,11 +16,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ctidesk import APP_ID
+from ctidesk.core.tasks import TaskSet
 from ctidesk.gui.session_bus import BusUnavailable, SessionBus
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,7 @@ class FreedesktopNotifier:
         self._ready = False
         self.supports_actions = False
         self._shown: list[_Shown] = []
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet()
 
     def available(self) -> bool:
         return self._ready
@@ -183,15 +184,11 @@ class FreedesktopNotifier:
         elif member == "NotificationClosed":
             self._shown.remove(shown)
 
-    def _spawn(self, coroutine: Any) -> None:
-        task = self._loop.create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        self._tasks.keep(self._loop.create_task(coroutine))
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.cancel()
         self._ready = False
         await self._bus.close()
 

@@ -16,6 +16,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from ctidesk.core.tasks import TaskSet
+
 log = logging.getLogger(__name__)
 
 CALL_TIMEOUT_SECONDS = 5.0
@@ -34,7 +36,7 @@ class SessionBus:
         self._address = address
         self._connection: Any = None
         self._router: Any = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskSet()
         self._filters: list[Any] = []
         self._opening: asyncio.Lock | None = None
 
@@ -128,16 +130,10 @@ class SessionBus:
                 except Exception:
                     log.exception("handling a D-Bus signal failed")
 
-        task = asyncio.get_running_loop().create_task(route())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(route())
 
     async def close(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._tasks.cancel()
         for handle in self._filters:
             handle.close()
         self._filters = []
