@@ -7,7 +7,9 @@ On X11 the key is grabbed on the root window through libX11 (ctypes, no extra de
 connection of its own, watched by a `QSocketNotifier`; the selection is the PRIMARY selection,
 so the clipboard is never touched. Elsewhere the selection is copied with the system's copy
 keystroke and the user's clipboard is put back afterwards (`SelectionReader`). Wayland offers no
-global grabs to applications: there the hotkey reports why it is unavailable.
+global grabs to applications: there the hotkeys are asked of the desktop through the XDG desktop
+portal (`gui/portal_shortcuts.py`), and where the desktop has no such portal the problem says
+what to set up instead.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from functools import partial
 
 from PySide6.QtCore import QMimeData, QObject, QSocketNotifier, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
+
+from ctidesk.core.tasks import TaskSet
+from ctidesk.gui.portal_shortcuts import PortalError, PortalShortcuts
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +111,10 @@ def parse_shortcut(text: str) -> Shortcut:
 def is_x11() -> bool:
     platform = QGuiApplication.platformName()
     return platform == "xcb" or (not platform and bool(os.environ.get("DISPLAY")))
+
+
+def is_wayland() -> bool:
+    return QGuiApplication.platformName().startswith("wayland")
 
 
 class _XKeyEvent(ctypes.Structure):
@@ -283,23 +292,45 @@ class HotkeyAction(StrEnum):
 
 HotkeyGrabber = Callable[[str, QObject | None], X11GlobalHotkey]
 """Grabs one key combination (`global_hotkey`); raises `HotkeyError` when it cannot."""
+PortalFactory = Callable[[], PortalShortcuts]
 
 
 class GlobalHotkeys(QObject):
     """Every configured global hotkey; ``pressed`` carries the action's name (a `HotkeyAction`
-    value) each time its key combination is pressed anywhere on the desktop."""
+    value) each time its key combination is pressed anywhere on the desktop.
+
+    On Wayland (or with ``portal`` given) the shortcuts are asked of the desktop's portal; its
+    answer comes later, so a problem with it lands in ``portal_problem`` and the log."""
 
     pressed = Signal(str)
 
-    def __init__(self, grab: HotkeyGrabber = global_hotkey, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        grab: HotkeyGrabber = global_hotkey,
+        parent: QObject | None = None,
+        *,
+        portal: PortalFactory | None = None,
+    ) -> None:
         super().__init__(parent)
         self._grab = grab
         self._keys: dict[HotkeyAction, X11GlobalHotkey] = {}
+        self._portal_factory = portal
+        self._portal: PortalShortcuts | None = None
+        self._binding: asyncio.Task[None] | None = None
+        self._tasks = TaskSet()
+        self.portal_problem = ""
+        self.portal_bound: list[str] = []
+        """The actions the desktop's portal has bound (Wayland)."""
 
     def register(self, shortcuts: Mapping[str, str]) -> list[str]:
         """Grab ``action → key combination`` (after letting go of the previous ones); returns
         a sentence per problem (naming the hotkeys it hit), the other hotkeys work regardless."""
         self.unregister()
+        factory = self._portal_factory
+        if factory is None and is_wayland() and self._grab is global_hotkey:
+            factory = PortalShortcuts
+        if factory is not None:
+            return self._register_with_portal(factory, shortcuts)
         problems: dict[str, list[str]] = {}
         taken: dict[tuple[int, str], HotkeyAction] = {}
         for name, keys in shortcuts.items():
@@ -320,6 +351,40 @@ class GlobalHotkeys(QObject):
             self._keys[action] = key
         return [f"{', '.join(names)} hotkey: {problem}" for problem, names in problems.items()]
 
+    def _register_with_portal(
+        self, factory: PortalFactory, shortcuts: Mapping[str, str]
+    ) -> list[str]:
+        problems: list[str] = []
+        wanted: dict[str, str] = {}
+        for name, keys in shortcuts.items():
+            action = HotkeyAction(name)
+            try:
+                parse_shortcut(keys)
+            except HotkeyError as exc:
+                problems.append(f"{action.value} hotkey: {exc}")
+                continue
+            wanted[action.value] = keys
+        if wanted:
+            portal = factory()
+            portal.activated.connect(self._portal_activated)
+            self._portal = portal
+            self.portal_problem = ""
+            self._binding = self._tasks.spawn(self._bind(portal, wanted))
+        return problems
+
+    async def _bind(self, portal: PortalShortcuts, wanted: dict[str, str]) -> None:
+        try:
+            await portal.bind(wanted)
+        except PortalError as exc:
+            self.portal_problem = f"{', '.join(wanted)} hotkey: {exc}"
+            log.warning("global hotkey unavailable: %s", self.portal_problem)
+            return
+        self.portal_bound = list(wanted)
+
+    def _portal_activated(self, shortcut: str) -> None:
+        if shortcut in self.portal_bound:
+            self.pressed.emit(shortcut)
+
     def registered(self) -> dict[HotkeyAction, X11GlobalHotkey]:
         """The hotkeys grabbed now, by action."""
         return dict(self._keys)
@@ -329,6 +394,17 @@ class GlobalHotkeys(QObject):
             key.unregister()
             key.deleteLater()
         self._keys = {}
+        self.portal_bound = []
+        portal, self._portal = self._portal, None
+        if portal is not None:
+            portal.activated.disconnect(self._portal_activated)
+            if self._binding is not None:
+                self._binding.cancel()
+            self._tasks.spawn(portal.close())
+
+    async def wait_closed(self, within: float = 5.0) -> None:
+        """Wait until the portal session let go by `unregister` is closed (Wayland)."""
+        await self._tasks.wait(within)
 
 
 class SelectionReader:
