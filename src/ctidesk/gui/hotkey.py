@@ -19,10 +19,11 @@ import ctypes
 import ctypes.util
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QMimeData, QObject, QSocketNotifier, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
@@ -369,7 +370,7 @@ class GlobalHotkeys(QObject):
             portal.activated.connect(self._portal_activated)
             self._portal = portal
             self.portal_problem = ""
-            self._binding = self._tasks.spawn(self._bind(portal, wanted))
+            self._binding = self._spawn(self._bind(portal, wanted))
         return problems
 
     async def _bind(self, portal: PortalShortcuts, wanted: dict[str, str]) -> None:
@@ -400,7 +401,15 @@ class GlobalHotkeys(QObject):
             portal.activated.disconnect(self._portal_activated)
             if self._binding is not None:
                 self._binding.cancel()
-            self._tasks.spawn(portal.close())
+            self._spawn(portal.close())
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """On the app's loop, also before it runs (the desktop registers hotkeys at start)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        return self._tasks.keep(loop.create_task(coroutine))
 
     async def wait_closed(self, within: float = 5.0) -> None:
         """Wait until the portal session let go by `unregister` is closed (Wayland)."""
