@@ -19,6 +19,7 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import sys
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -179,10 +180,21 @@ def _load_xlib() -> ctypes.CDLL:
     return xlib
 
 
-class X11GlobalHotkey(QObject):
-    """Grabs one key combination on the X11 root window; ``activated`` on every press."""
+class GlobalHotkey(QObject):
+    """One key combination grabbed for the whole desktop; ``activated`` on every press."""
 
     activated = Signal()
+
+    def register(self) -> None:
+        """Grab the key; raises `HotkeyError` with what to do when it cannot be had."""
+        raise NotImplementedError
+
+    def unregister(self) -> None:
+        raise NotImplementedError
+
+
+class X11GlobalHotkey(GlobalHotkey):
+    """Grabs one key combination on the X11 root window; ``activated`` on every press."""
 
     def __init__(self, shortcut: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -269,8 +281,22 @@ class X11GlobalHotkey(QObject):
         self._display = None
 
 
-def global_hotkey(shortcut: str, parent: QObject | None = None) -> X11GlobalHotkey:
-    """The hotkey for this desktop; raises `HotkeyError` where none can be had."""
+def global_hotkey(shortcut: str, parent: QObject | None = None) -> GlobalHotkey:
+    """The hotkey for this desktop (X11 grab, Windows RegisterHotKey, macOS Carbon hot key);
+    raises `HotkeyError` where none can be had."""
+    hotkey: GlobalHotkey
+    if sys.platform == "win32":
+        from ctidesk.gui.hotkey_windows import WindowsGlobalHotkey
+
+        hotkey = WindowsGlobalHotkey(shortcut, parent)
+        hotkey.register()
+        return hotkey
+    if sys.platform == "darwin":
+        from ctidesk.gui.hotkey_macos import MacGlobalHotkey
+
+        hotkey = MacGlobalHotkey(shortcut, parent)
+        hotkey.register()
+        return hotkey
     if not is_x11():
         platform = QGuiApplication.platformName() or "this system"
         raise HotkeyError(
@@ -291,7 +317,7 @@ class HotkeyAction(StrEnum):
     FOCUS_POPUP = "focus_popup"
 
 
-HotkeyGrabber = Callable[[str, QObject | None], X11GlobalHotkey]
+HotkeyGrabber = Callable[[str, QObject | None], GlobalHotkey]
 """Grabs one key combination (`global_hotkey`); raises `HotkeyError` when it cannot."""
 PortalFactory = Callable[[], PortalShortcuts]
 
@@ -314,7 +340,7 @@ class GlobalHotkeys(QObject):
     ) -> None:
         super().__init__(parent)
         self._grab = grab
-        self._keys: dict[HotkeyAction, X11GlobalHotkey] = {}
+        self._keys: dict[HotkeyAction, GlobalHotkey] = {}
         self._portal_factory = portal
         self._portal: PortalShortcuts | None = None
         self._binding: asyncio.Task[None] | None = None
@@ -386,7 +412,7 @@ class GlobalHotkeys(QObject):
         if shortcut in self.portal_bound:
             self.pressed.emit(shortcut)
 
-    def registered(self) -> dict[HotkeyAction, X11GlobalHotkey]:
+    def registered(self) -> dict[HotkeyAction, GlobalHotkey]:
         """The hotkeys grabbed now, by action."""
         return dict(self._keys)
 
@@ -416,37 +442,62 @@ class GlobalHotkeys(QObject):
         await self._tasks.wait(within)
 
 
+CopyKeystroke = Callable[[], None]
+
+
+def platform_copy_keystroke(platform: str = sys.platform) -> CopyKeystroke | None:
+    """How this system copies the selection of the focused program: Ctrl+C on Windows,
+    Command+C on macOS; None where the selection can be read directly (X11's PRIMARY) or
+    keystrokes cannot be sent to other programs (Wayland)."""
+    if platform == "win32":
+        from ctidesk.gui.hotkey_windows import send_copy_keystroke
+
+        return send_copy_keystroke
+    if platform == "darwin":
+        from ctidesk.gui.hotkey_macos import send_copy_keystroke as send_command_c
+
+        return send_command_c
+    return None
+
+
 class SelectionReader:
-    """Reads what the user selected, leaving their clipboard as it was."""
+    """Reads what the user selected, leaving their clipboard as it was: the PRIMARY selection
+    where the system has one (X11, Wayland desktops that share it); elsewhere the selection
+    copied with the copy keystroke, the user's clipboard put back afterwards. Never the
+    clipboard itself: "dial the selection" dialled whatever was copied last (issue 19)."""
 
     def __init__(
         self,
         clipboard: QClipboard,
-        send_copy: Callable[[], None] | None = None,
+        send_copy: CopyKeystroke | None = None,
         wait_seconds: float = COPY_WAIT_SECONDS,
+        *,
+        platform: str = sys.platform,
     ) -> None:
         self._clipboard = clipboard
-        self._send_copy = send_copy
+        self._send_copy = send_copy or platform_copy_keystroke(platform)
         self._wait = wait_seconds
 
     async def read(self) -> str:
+        """The selected text; empty when nothing is selected or it cannot be read here."""
         if self._clipboard.supportsSelection():
             return self._clipboard.text(QClipboard.Mode.Selection)
         if self._send_copy is None:
-            return self._clipboard.text()
+            log.info("no selection to read on %s", QGuiApplication.platformName())
+            return ""
         saved = _copy_mime(self._clipboard.mimeData())
-        before = self._clipboard.text()
         self._clipboard.clear()
-        self._send_copy()
-        deadline = asyncio.get_running_loop().time() + self._wait
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._send_copy)
+        deadline = loop.time() + self._wait
         text = ""
-        while asyncio.get_running_loop().time() < deadline:
+        while loop.time() < deadline:
             await asyncio.sleep(0.02)
             text = self._clipboard.text()
             if text:
                 break
         self._clipboard.setMimeData(saved)
-        return text or before
+        return text
 
 
 def _copy_mime(source: QMimeData | None) -> QMimeData:
