@@ -42,16 +42,18 @@ def _calls_without_timeout(source: str) -> list[int]:
         owner = node.func.value
         keywords = {keyword.arg for keyword in node.keywords}
         if (
-            node.func.attr in BLOCKING_CALLS
-            and isinstance(owner, ast.Name)
-            and owner.id == "subprocess"
-            and "timeout" not in keywords
-        ) or (node.func.attr in WAITS and not node.args and "timeout" not in keywords):
-            lines.append(node.lineno)
-        elif (
-            node.func.attr in PIPE_READS
-            and isinstance(owner, ast.Attribute)
-            and owner.attr in ("stdout", "stderr")
+            (
+                node.func.attr in BLOCKING_CALLS
+                and isinstance(owner, ast.Name)
+                and owner.id == "subprocess"
+                and "timeout" not in keywords
+            )
+            or (node.func.attr in WAITS and not node.args and "timeout" not in keywords)
+            or (
+                node.func.attr in PIPE_READS
+                and isinstance(owner, ast.Attribute)
+                and owner.attr in ("stdout", "stderr")
+            )
         ):
             lines.append(node.lineno)
     return lines

@@ -724,4 +724,3 @@ def _start(coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
     """A task of the wizard's own, cancelled when what it waits for no longer matters (the
     coroutines catch their own failures and show them)."""
     return asyncio.get_event_loop().create_task(coroutine)
-
