@@ -176,6 +176,7 @@ def _run_desktop(
         loop.close()
         return 0
     desktop.show()
+    _dial_opened_links(app, desktop)
     if demo_root is None and needs_first_run(context):
         desktop.open_first_run()
     _quit_on_signals(app, desktop)
@@ -194,6 +195,17 @@ def _run_desktop(
         loop.close()
         asyncio.set_event_loop(None)
     return 0
+
+
+def _dial_opened_links(app: Any, desktop: Any) -> None:
+    """macOS hands links clicked while ctidesk runs to the app (QFileOpenEvent)."""
+    from ctidesk.gui.single_instance import InstanceRequest
+    from ctidesk.gui.url_open_events import UrlOpenEvents
+
+    def dial(url: str) -> None:
+        desktop.handle_request(InstanceRequest("dial", url))
+
+    app.installEventFilter(UrlOpenEvents(dial, app))
 
 
 def crash_handler_for(bridge: DesktopBridge) -> CrashHandler:
