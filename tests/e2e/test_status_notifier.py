@@ -240,3 +240,19 @@ def test_do_not_disturb_clicked_in_the_panel_menu_reaches_the_phone_and_the_item
     assert dnd.toggle_state == 1
     demo.host.click(demo.item, dnd)
     demo.host.wait_for(demo.item, lambda p: "do not disturb" not in p["ToolTip"][2], 10)
+
+
+def test_ctidesk_quit_asks_the_running_app_to_quit_and_its_item_goes(demo: SniDemo) -> None:
+    """Issue 19, point 6: what the Windows uninstaller runs instead of `taskkill /F`."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ctidesk", "quit", "--wait", "30"],
+        env=demo.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ctidesk has quit" in result.stdout
+    assert demo.process.wait(15) == 0
+    assert "Traceback" not in demo.log()

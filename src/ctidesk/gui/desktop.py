@@ -474,6 +474,9 @@ class Desktop(QObject):
         if request.action == "dial_selection":
             self.dial_selection()
             return InstanceReply(True, "dialling the selection")
+        if request.action == "quit":
+            QTimer.singleShot(0, self.quit)
+            return InstanceReply(True, "ctidesk is quitting")
         if request.action == "dial":
             try:
                 plan = plan_dial(request.text, self.bridge.settings.dialing.default_region)
