@@ -4,6 +4,7 @@ macOS calls (stand-ins for the Carbon and Quartz functions; this machine is not 
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -178,3 +179,14 @@ def test_the_copy_keystroke_waits_for_the_modifiers_then_posts_command_c() -> No
     command = 1 << 20
     assert quartz.posted == [(KEY_CODE_C, True, command), (KEY_CODE_C, False, command)]
     assert quartz.released == 2
+
+
+@pytest.mark.skipif(sys.platform != "darwin", reason="registers a real hot key with macOS")
+def test_a_real_hot_key_registers_with_macos_and_lets_go(qapp: QApplication) -> None:
+    """Run by the macOS job of .github/workflows/installers.yml."""
+    hotkey = MacGlobalHotkey("Ctrl+Alt+Shift+F12")
+    hotkey.register()
+    hotkey.unregister()
+    again = MacGlobalHotkey("Ctrl+Alt+Shift+F12")
+    again.register()
+    again.unregister()

@@ -5,6 +5,7 @@ WM_HOTKEY) and the copy keystroke that reads the selection there, against their 
 from __future__ import annotations
 
 import ctypes
+import sys
 from ctypes import wintypes
 from typing import Any
 
@@ -140,3 +141,14 @@ def test_the_copy_keystroke_waits_for_the_hotkey_s_modifiers_then_sends_ctrl_c()
     send_copy_keystroke(user32, wait_seconds=1.0)
     assert user32.polled.count(VK_SHIFT) >= 4, "polled until Shift was let go"
     assert user32.sent == [(VK_CONTROL, False), (VK_C, False), (VK_C, True), (VK_CONTROL, True)]
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="registers a real hotkey with Windows")
+def test_a_real_hotkey_registers_with_windows_and_lets_go(qapp: QApplication) -> None:
+    """Run by the Windows job of .github/workflows/installers.yml."""
+    hotkey = WindowsGlobalHotkey("Ctrl+Alt+Shift+F12")
+    hotkey.register()
+    hotkey.unregister()
+    again = WindowsGlobalHotkey("Ctrl+Alt+Shift+F12")
+    again.register()
+    again.unregister()
