@@ -268,3 +268,31 @@ async def test_zammad_down_for_minutes_mid_burst_then_up_delivers_each_event_onc
         assert stack.forwarder.failed_events() == []
         assert any(s.state is ReachState.UNREACHABLE for s in stack.statuses)
         assert stack.statuses[-1].state is ReachState.OK
+
+
+async def test_a_refused_connection_carried_nothing_and_never_uses_up_the_resend_cap(
+    tmp_path: Path,
+) -> None:
+    """A request whose connection was refused never reached Zammad, so it cannot have been
+    applied: it is no lost reply. Counting it as one ended the hangup below as "sent, reply
+    lost" after the cap (here 0) while Zammad had never seen it (a flaky outage test showed
+    it: a call left ringing in Zammad's caller log)."""
+    async with zammad_stack(
+        tmp_path, verify=False, unverified_resends=0, clock_drives_retries=True
+    ) as stack:
+        call = stack.phone_event(EventKind.RINGING, MARIA)
+        await stack.settle()
+        await stack.sim.go_down()
+        stack.phone_event(EventKind.ENDED, MARIA)
+        for _ in range(4):
+            await stack.wait_until(lambda: stack.forwarder.outbox.pending()[0].attempts > 0)
+            stack.clock.advance(60)
+            await asyncio.sleep(0.05)
+        assert stack.forwarder.pending_count() == 1
+        await stack.sim.come_back()
+        stack.clock.advance(60)
+        await stack.settle()
+        row = stack.sim.log_row(call.id)
+        assert row is not None and (row.state, row.comment) == ("hangup", "cancel")
+        hangup = stack.forwarder.outbox.events_of_call(call.id)[1]
+        assert hangup.outcome == "Zammad accepted the event"

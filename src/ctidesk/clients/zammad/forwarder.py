@@ -321,8 +321,10 @@ class ZammadForwarder:
                     return _Outcome.DELIVERED
                 self.outbox.mark_unverified_resend(item.seq)
         self.outbox.mark_attempt(item.seq)
-        reply, error = await self._post(url, item.fields, item.name)
+        reply, error, sent = await self._post(url, item.fields, item.name)
         if reply is None:
+            if not sent:
+                self.outbox.unmark_attempt(item)
             self._retry_later(item, error, reach=ReachState.UNREACHABLE)
             return _Outcome.BACK_OFF
         if reply.delivered:
@@ -356,7 +358,9 @@ class ZammadForwarder:
 
     async def _post(
         self, url: str, fields: tuple[tuple[str, str], ...], name: CtiEventName
-    ) -> tuple[CtiReply | None, str]:
+    ) -> tuple[CtiReply | None, str, bool]:
+        """Zammad's reply or why there is none, and whether the request may have reached Zammad
+        (a refused or never-made connection carried nothing, so it cannot have been applied)."""
         assert self._http is not None
         try:
             response = await self._http.post(
@@ -368,12 +372,15 @@ class ZammadForwarder:
                 },
                 timeout=self._settings.request_timeout_seconds,
             )
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            text = str(exc).replace(url, "<CTI endpoint>")
+            return None, f"Zammad cannot be reached ({type(exc).__name__}: {text})", False
         except httpx.TimeoutException:
-            return None, "Zammad did not answer in time"
+            return None, "Zammad did not answer in time", True
         except httpx.HTTPError as exc:
             text = str(exc).replace(url, "<CTI endpoint>")
-            return None, f"Zammad cannot be reached ({type(exc).__name__}: {text})"
-        return parse_cti_reply(response.status_code, response.content, name), ""
+            return None, f"Zammad cannot be reached ({type(exc).__name__}: {text})", True
+        return parse_cti_reply(response.status_code, response.content, name), "", True
 
     async def _caller_log_verdict(self, item: OutboxEvent) -> _Verdict:
         """Whether Zammad's caller log shows this (maybe applied) answer or hangup already.
@@ -431,7 +438,7 @@ class ZammadForwarder:
             self._give_up(item, "Zammad does not know this call and ctidesk has no newCall for it")
             return _Outcome.RETRY_EVENT
         self.outbox.mark_repaired(item.seq)
-        repair_reply, error = await self._post(url, new_call.fields, CtiEventName.NEW_CALL)
+        repair_reply, error, _sent = await self._post(url, new_call.fields, CtiEventName.NEW_CALL)
         if repair_reply is None:
             self._retry_later(item, error, reach=ReachState.UNREACHABLE)
             return _Outcome.BACK_OFF

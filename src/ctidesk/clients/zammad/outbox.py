@@ -261,6 +261,14 @@ class Outbox:
             (_ts(self._clock()), seq),
         )
 
+    def unmark_attempt(self, item: OutboxEvent) -> None:
+        """The attempt never left this machine (no connection): Zammad is as unsure of it as
+        before, so an event that could not have been applied yet still cannot have been."""
+        self._update(
+            "UPDATE cti_events SET maybe_applied=?, unverified_resends=? WHERE seq=?",
+            (int(item.maybe_applied), item.unverified_resends, item.seq),
+        )
+
     def mark_not_applied(self, seq: int) -> None:
         """Zammad answered the attempt without applying it: a retry cannot apply it twice."""
         self._update("UPDATE cti_events SET maybe_applied=0 WHERE seq=?", (seq,))
