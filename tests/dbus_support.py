@@ -368,6 +368,7 @@ class GlobalShortcutsPortal(BusService):
 
     def __init__(self, address: str) -> None:
         self.sessions: list[str] = []
+        self.closed: list[str] = []
         self.bound: dict[str, dict[str, Any]] = {}
         """shortcut id → its properties (description, preferred_trigger) as last bound."""
         super().__init__(address)
@@ -380,6 +381,9 @@ class GlobalShortcutsPortal(BusService):
     def handle(self, message: Message, path: str, interface: str, member: str) -> Message | None:
         if interface == "org.freedesktop.DBus.Properties":
             return _property_reply(message, {"version": ("u", 1)})
+        if interface == "org.freedesktop.portal.Session" and member == "Close":
+            self.closed.append(path)
+            return None
         if interface != SHORTCUTS_INTERFACE:
             return new_error(message, "org.freedesktop.DBus.Error.UnknownMethod", "s", (member,))
         if member == "CreateSession":

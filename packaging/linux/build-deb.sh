@@ -57,7 +57,8 @@ mkdir -p "$STAGE/DEBIAN" "$STAGE$PREFIX/share" "$STAGE/usr/bin" "$STAGE/usr/shar
     "$STAGE/usr/share/icons/hicolor/scalable/apps" "$STAGE/usr/share/doc/ctidesk"
 cp -a "$BUNDLE/." "$STAGE$PREFIX/"
 ln -s "../..$PREFIX/ctidesk" "$STAGE/usr/bin/ctidesk"
-install -m 644 packaging/linux/ctidesk.desktop "$STAGE/usr/share/applications/ctidesk.desktop"
+install -m 644 packaging/linux/org.ctidesk.CTIDesk.desktop \
+    "$STAGE/usr/share/applications/org.ctidesk.CTIDesk.desktop"
 install -m 644 packaging/linux/ctidesk-autostart.desktop "$STAGE$PREFIX/share/ctidesk-autostart.desktop"
 install -m 644 "$SVG" "$STAGE/usr/share/icons/hicolor/scalable/apps/ctidesk.svg"
 "$PYTHON" packaging/render_icons.py "$SVG" "$STAGE/usr/share/icons/hicolor" >/dev/null

@@ -32,7 +32,13 @@ APP="$BUILD_DIR/dist/ctidesk.app"
 "$APP/Contents/MacOS/ctidesk" --self-check
 /usr/libexec/PlistBuddy -c "Print :CFBundleURLTypes:0:CFBundleURLSchemes" "$APP/Contents/Info.plist"
 
-codesign --force --deep --sign "${CODESIGN_IDENTITY:--}" "$APP"
+if [ -n "${CODESIGN_IDENTITY:-}" ]; then
+    # A Developer ID: the hardened runtime and a secure timestamp, as notarization requires.
+    codesign --force --deep --options runtime --timestamp --sign "$CODESIGN_IDENTITY" "$APP"
+    codesign --verify --strict --verbose=2 "$APP"
+else
+    codesign --force --deep --sign - "$APP"   # ad hoc: runs on this Mac and CI only
+fi
 
 echo "== DMG"
 STAGE="$BUILD_DIR/dmg"

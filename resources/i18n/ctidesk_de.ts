@@ -2776,6 +2776,26 @@ Trotzdem wählen?</translation>
         <translation>Zurückrufen</translation>
     </message>
     <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="400"/>
+        <source>Customer: %1</source>
+        <translation>Kunde: %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="400"/>
+        <source>Incoming call</source>
+        <translation>Eingehender Anruf</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="400"/>
+        <source>Answer</source>
+        <translation>Annehmen</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="400"/>
+        <source>Reject</source>
+        <translation>Abweisen</translation>
+    </message>
+    <message>
         <location filename="../../src/ctidesk/gui/tray.py" line="310"/>
         <source>Missed call</source>
         <translation>Verpasster Anruf</translation>

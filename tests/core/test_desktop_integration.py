@@ -11,6 +11,8 @@ import pytest
 
 from ctidesk import APP_ID
 from ctidesk.config.desktop_integration import (
+    DESKTOP_FILE_NAME,
+    LEGACY_DESKTOP_FILE_NAME,
     DesktopIntegrationError,
     LinuxIntegration,
     MacIntegration,
@@ -72,7 +74,7 @@ def test_autostart_entry_goes_to_xdg_config_home_and_comes_back_out(
     environ: dict[str, str], tmp_path: Path
 ) -> None:
     linux = _integration(environ, tmp_path)
-    target = tmp_path / "config" / "autostart" / "ctidesk.desktop"
+    target = tmp_path / "config" / "autostart" / DESKTOP_FILE_NAME
     assert not linux.autostart_enabled()
 
     linux.set_autostart(True)
@@ -89,13 +91,31 @@ def test_autostart_entry_goes_to_xdg_config_home_and_comes_back_out(
     linux.set_autostart(False)
 
 
+def test_an_autostart_entry_of_an_older_version_counts_and_is_replaced(
+    environ: dict[str, str], tmp_path: Path
+) -> None:
+    """Issue 19, point 5: the entry is now named by the app id; the old name must neither
+    start ctidesk twice nor survive "Start at login" being switched off."""
+    legacy = tmp_path / "config" / "autostart" / LEGACY_DESKTOP_FILE_NAME
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text(desktop_entry(["ctidesk"], autostart=True), encoding="utf-8")
+    linux = _integration(environ, tmp_path)
+    assert linux.autostart_enabled()
+
+    linux.set_autostart(True)
+    assert not legacy.exists() and linux.autostart_file.is_file()
+    legacy.write_text(desktop_entry(["ctidesk"], autostart=True), encoding="utf-8")
+    linux.set_autostart(False)
+    assert not legacy.exists() and not linux.autostart_enabled()
+
+
 def test_without_xdg_config_home_autostart_uses_dot_config(
     environ: dict[str, str], tmp_path: Path
 ) -> None:
     del environ["XDG_CONFIG_HOME"]
     linux = _integration(environ, tmp_path)
     linux.set_autostart(True)
-    assert (tmp_path / "home" / ".config" / "autostart" / "ctidesk.desktop").is_file()
+    assert (tmp_path / "home" / ".config" / "autostart" / DESKTOP_FILE_NAME).is_file()
 
 
 def test_autostart_into_an_unusable_folder_says_what_to_check(
@@ -117,9 +137,9 @@ def test_url_handler_registration_sets_both_schemes_and_writes_a_user_entry(
     message = linux.register_url_handler()
 
     calls = Path(environ["FAKE_XDG_MIME_LOG"]).read_text(encoding="utf-8").splitlines()
-    assert "default ctidesk.desktop x-scheme-handler/tel" in calls
-    assert "default ctidesk.desktop x-scheme-handler/callto" in calls
-    user_entry = tmp_path / "data" / "applications" / "ctidesk.desktop"
+    assert f"default {DESKTOP_FILE_NAME} x-scheme-handler/tel" in calls
+    assert f"default {DESKTOP_FILE_NAME} x-scheme-handler/callto" in calls
+    user_entry = tmp_path / "data" / "applications" / DESKTOP_FILE_NAME
     assert str(user_entry) in message
     entry = _read_entry(user_entry)
     assert entry["MimeType"] == "x-scheme-handler/tel;x-scheme-handler/callto;"
@@ -130,7 +150,7 @@ def test_url_handler_registration_sets_both_schemes_and_writes_a_user_entry(
 def test_an_installed_desktop_file_is_used_instead_of_a_user_copy(
     environ: dict[str, str], tmp_path: Path
 ) -> None:
-    installed = tmp_path / "system-share" / "applications" / "ctidesk.desktop"
+    installed = tmp_path / "system-share" / "applications" / DESKTOP_FILE_NAME
     installed.parent.mkdir(parents=True)
     installed.write_text(desktop_entry(["ctidesk"], autostart=False), encoding="utf-8")
     linux = _integration(environ, tmp_path)
@@ -138,7 +158,7 @@ def test_an_installed_desktop_file_is_used_instead_of_a_user_copy(
     message = linux.register_url_handler()
 
     assert linux.installed_desktop_file() == installed
-    assert not (tmp_path / "data" / "applications" / "ctidesk.desktop").exists()
+    assert not (tmp_path / "data" / "applications" / DESKTOP_FILE_NAME).exists()
     assert message == "ctidesk now opens tel: and callto: links"
     assert linux.url_handler_registered()
 

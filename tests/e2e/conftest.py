@@ -20,6 +20,8 @@ TOOL_PACKAGES = {
     "xsel": "xsel",
     "xwininfo": "x11-utils",
     "dbus-daemon": "dbus-daemon",
+    "weston": "weston",
+    "weston-screenshooter": "weston",
 }
 """The Debian package that brings each X tool the end-to-end tests run (`.ci/run` installs them)."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from ctidesk import __version__
+from ctidesk import APP_ID, __version__
 from tests.e2e.conftest import screenshot
 
 ROOT = Path(__file__).parents[2]
@@ -111,7 +111,7 @@ def test_package_lays_out_the_bundle_menu_entry_and_icons(installed_root: Path) 
     assert os.readlink(launcher) == "../../opt/ctidesk/ctidesk"
     assert launcher.resolve() == (installed_root / "opt" / "ctidesk" / "ctidesk").resolve()
     entry = configparser.ConfigParser(interpolation=None)
-    entry.read(installed_root / "usr" / "share" / "applications" / "ctidesk.desktop")
+    entry.read(installed_root / "usr" / "share" / "applications" / f"{APP_ID}.desktop")
     desktop = entry["Desktop Entry"]
     assert desktop["MimeType"] == "x-scheme-handler/tel;x-scheme-handler/callto;"
     assert desktop["Exec"] == "/opt/ctidesk/ctidesk %u"
@@ -123,7 +123,7 @@ def test_package_lays_out_the_bundle_menu_entry_and_icons(installed_root: Path) 
     assert "Exec=/opt/ctidesk/ctidesk\n" in autostart.read_text(encoding="utf-8")
     if shutil.which("update-desktop-database"):
         cache = installed_root / "usr" / "share" / "applications" / "mimeinfo.cache"
-        assert "x-scheme-handler/tel=ctidesk.desktop;" in cache.read_text(encoding="utf-8")
+        assert f"x-scheme-handler/tel={APP_ID}.desktop;" in cache.read_text(encoding="utf-8")
 
 
 def test_installed_ctidesk_reports_its_version_and_passes_self_check(

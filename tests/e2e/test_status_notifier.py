@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from ctidesk import APP_ID
 from tests.dbus_support import (
     NotificationServer,
     StatusNotifierHost,
@@ -43,6 +44,7 @@ class SniDemo:
     watcher: StatusNotifierWatcher
     host: StatusNotifierHost
     notifications: NotificationServer
+    env: dict[str, str]
     item: tuple[str, str] = ("", "")
     phone_url: str = ""
     lines: list[str] = field(default_factory=list)
@@ -54,6 +56,11 @@ class SniDemo:
         request = urllib.request.Request(f"{self.phone_url}{path}", method=method)
         with urllib.request.urlopen(request, timeout=5) as reply:
             return json.load(reply)
+
+    def x(self, *args: str) -> str:
+        return subprocess.run(
+            list(args), env=self.env, capture_output=True, text=True, timeout=30, check=False
+        ).stdout
 
     def tooltip(self) -> str:
         _icon, _pixmaps, title, text = self.host.properties(self.item)["ToolTip"]
@@ -115,7 +122,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SniDemo]:
             stderr=subprocess.PIPE,
             text=True,
         )
-        running = SniDemo(process, watcher, host, notifications)
+        running = SniDemo(process, watcher, host, notifications, env)
 
         def read() -> None:
             assert process.stderr is not None
@@ -161,7 +168,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SniDemo]:
 
 def test_the_tray_icon_registers_as_one_status_notifier_item(demo: SniDemo) -> None:
     properties = demo.host.properties(demo.item)
-    assert properties["Id"] == "ctidesk"
+    assert properties["Id"] == APP_ID
     assert properties["Status"] == "Active"
     ((width, height, pixels), *_) = properties["IconPixmap"]
     assert width >= 16 and height >= 16 and len(pixels) == width * height * 4
@@ -201,6 +208,8 @@ def test_a_missed_call_changes_the_item_and_call_back_on_the_notification_dials(
 
     line = _wait(ringing_line, 20, "the demo's first call", demo)
     ringing = demo.host.wait_for(demo.item, lambda p: "ringing" in p["ToolTip"][2], 10)
+    card = demo.x("xdotool", "search", "--onlyvisible", "--class", f"^{APP_ID}$").split()
+    assert card, "the caller card's X11 window class is the app id (StartupWMClass)"
     demo.phone(f"/sim/hangup?line={line}", method="POST")
     missed = demo.host.wait_for(demo.item, lambda p: "Missed calls" in str(p["ToolTip"]), 10)
     assert missed["IconPixmap"] != ringing["IconPixmap"]
@@ -231,3 +240,19 @@ def test_do_not_disturb_clicked_in_the_panel_menu_reaches_the_phone_and_the_item
     assert dnd.toggle_state == 1
     demo.host.click(demo.item, dnd)
     demo.host.wait_for(demo.item, lambda p: "do not disturb" not in p["ToolTip"][2], 10)
+
+
+def test_ctidesk_quit_asks_the_running_app_to_quit_and_its_item_goes(demo: SniDemo) -> None:
+    """Issue 19, point 6: what the Windows uninstaller runs instead of `taskkill /F`."""
+    result = subprocess.run(
+        [sys.executable, "-m", "ctidesk", "quit", "--wait", "30"],
+        env=demo.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ctidesk has quit" in result.stdout
+    assert demo.process.wait(15) == 0
+    assert "Traceback" not in demo.log()

@@ -163,3 +163,32 @@ def test_without_a_notification_server_the_tray_says_it(
     finally:
         run(desktop.close(), 15.0)
         run(desktop.core.close())
+
+
+def test_on_wayland_a_ringing_call_is_a_notification_with_answer_and_reject(
+    demo: tuple[Desktop, DemoWorld], server: NotificationServer, run: Any
+) -> None:
+    """Issue 19, point 3: Wayland puts the caller card wherever it likes and ignores
+    stay-on-top, so the ringing call also comes as a notification (on top everywhere), with
+    the Zammad customer once known; Answer on it answers, and it goes when the ringing stops."""
+    desktop, world = demo
+    desktop.tray.ring_notifications = True
+    world.simulate_call()
+
+    shown = _shown(server, run, lambda n: n.summary == "Incoming call" and "Customer" in n.body)
+    assert "Maria Huber" in shown.body
+    assert shown.actions == {"default": "", "answer": "Answer", "reject": "Reject"}
+    assert shown.hints["category"] == "call.incoming"
+    server.invoke(shown, "answer")
+    run(wait_until(lambda: world.phone_sim.line(1).state == "connected", 5.0), 6.0)
+    run(wait_until(lambda: all(n.closed for n in server.shown if n.summary == "Incoming call")))
+
+
+def test_off_wayland_a_ringing_call_shows_only_the_caller_card(
+    demo: tuple[Desktop, DemoWorld], server: NotificationServer, run: Any
+) -> None:
+    desktop, world = demo
+    assert desktop.tray.ring_notifications is False, "offscreen is not Wayland"
+    world.simulate_call()
+    run(wait_until(lambda: desktop.popups.cards()), 10.0)
+    assert server.find(lambda n: n.summary == "Incoming call") is None

@@ -5,7 +5,6 @@ provides real calls."""
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from ctidesk.core.ringtones import RingKind, tone_wav
 from ctidesk.gui.demo import DemoWorld
 from ctidesk.gui.desktop import Desktop, NetworkParts
 from ctidesk.gui.i18n import Translations
+from ctidesk.gui.translation_files import compile_translation
 
 from .conftest import ring, wait_until
 
@@ -228,17 +228,7 @@ def test_team_view_follows_the_cti_simulator(demo: tuple[Desktop, DemoWorld], ru
 def test_switching_language_in_settings_turns_the_tray_german(
     tmp_path: Path, qapp: QApplication, loop: Any, run: Any, opened: list[str]
 ) -> None:
-    subprocess.run(
-        [
-            str(ROOT / ".venv" / "bin" / "pyside6-lrelease"),
-            str(ROOT / "resources" / "i18n" / "ctidesk_de.ts"),
-            "-qm",
-            str(tmp_path / "ctidesk_de.qm"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    compile_translation(ROOT / "resources" / "i18n" / "ctidesk_de.ts", tmp_path / "ctidesk_de.qm")
     translations = Translations(qapp, tmp_path)
     context = _context(tmp_path / "home")
     core = build_core(context)

@@ -9,7 +9,6 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,27 +26,20 @@ from ctidesk.gui.bridge import DesktopBridge
 from ctidesk.gui.i18n import Translations
 from ctidesk.gui.journal_window import COLUMNS, JournalWindow
 from ctidesk.gui.popup import CallerCard
+from ctidesk.gui.translation_files import compile_translation
 from tests.gui.conftest import ring
 
 pytestmark = pytest.mark.gui
 
 ROOT = Path(__file__).parents[2]
 TS_FILE = ROOT / "resources" / "i18n" / "ctidesk_de.ts"
-LRELEASE = ROOT / ".venv" / "bin" / "pyside6-lrelease"
 OCTOBER = datetime(2026, 10, 13, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture
 def german(qapp: QApplication, tmp_path: Path) -> Iterator[Translations]:
     """ctidesk in German, as the settings' language switch installs it; English afterwards."""
-    if not LRELEASE.exists():
-        pytest.skip("pyside6-lrelease is not installed")
-    subprocess.run(
-        [str(LRELEASE), str(TS_FILE), "-qm", str(tmp_path / "ctidesk_de.qm")],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    compile_translation(TS_FILE, tmp_path / "ctidesk_de.qm")
     before = QLocale()
     translations = Translations(qapp, tmp_path)
     assert translations.apply("de") == "de"

@@ -20,12 +20,12 @@ from pytestqt.qtbot import QtBot
 from ctidesk.config.settings import Settings
 from ctidesk.gui.i18n import Translations, resolve_language
 from ctidesk.gui.team_window import TeamWindow
+from ctidesk.gui.translation_files import compile_translation, qt_tool
 
 pytestmark = pytest.mark.gui
 
 ROOT = Path(__file__).parents[2]
 TS_FILE = ROOT / "resources" / "i18n" / "ctidesk_de.ts"
-BIN = ROOT / ".venv" / "bin"
 SCRIPT = (ROOT / "scripts" / "i18n").read_text(encoding="utf-8")
 SOURCES = [
     line.strip()
@@ -69,9 +69,7 @@ def test_german_ts_has_no_unfinished_or_empty_entries() -> None:
 
 
 def test_every_string_in_the_windows_is_in_the_ts_file(tmp_path: Path) -> None:
-    lupdate = BIN / "pyside6-lupdate"
-    if not lupdate.exists():
-        pytest.skip("pyside6-lupdate is not installed")
+    lupdate = qt_tool("lupdate")
     copy = tmp_path / "ctidesk_de.ts"
     shutil.copy(TS_FILE, copy)
     subprocess.run(
@@ -105,15 +103,7 @@ def test_system_language_and_setting(qapp: QApplication) -> None:
 def test_switching_language_in_settings_takes_effect(
     qtbot: QtBot, qapp: QApplication, tmp_path: Path
 ) -> None:
-    lrelease = BIN / "pyside6-lrelease"
-    if not lrelease.exists():
-        pytest.skip("pyside6-lrelease is not installed")
-    subprocess.run(
-        [str(lrelease), str(TS_FILE), "-qm", str(tmp_path / "ctidesk_de.qm")],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    compile_translation(TS_FILE, tmp_path / "ctidesk_de.qm")
     window = TeamWindow(dial=lambda _n: None, submit=lambda _l, c: c.close())
     qtbot.addWidget(window)
     header = window.table.horizontalHeaderItem(0)
@@ -143,15 +133,7 @@ def test_missing_qm_falls_back_to_english(qapp: QApplication, tmp_path: Path) ->
 def test_the_shown_language_sets_the_locale_for_dates(qapp: QApplication, tmp_path: Path) -> None:
     """Issue 14, finding 8: dates follow the UI language; the desktop's own locale when it
     speaks that language (Austrian formats for de_AT), else the language's main locale."""
-    lrelease = BIN / "pyside6-lrelease"
-    if not lrelease.exists():
-        pytest.skip("pyside6-lrelease is not installed")
-    subprocess.run(
-        [str(lrelease), str(TS_FILE), "-qm", str(tmp_path / "ctidesk_de.qm")],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    compile_translation(TS_FILE, tmp_path / "ctidesk_de.qm")
     translations = Translations(qapp, tmp_path)
     austria = QLocale(QLocale.Language.German, QLocale.Country.Austria)
     assert translations.apply("system", austria) == "de"

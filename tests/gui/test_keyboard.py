@@ -31,7 +31,13 @@ from ctidesk.core.ports import PhoneControl
 from ctidesk.core.tracker import CallTracker
 from ctidesk.gui.bridge import DesktopBridge
 from ctidesk.gui.desktop import Desktop, NetworkParts
-from ctidesk.gui.hotkey import GlobalHotkeys, HotkeyAction, HotkeyError, X11GlobalHotkey
+from ctidesk.gui.hotkey import (
+    GlobalHotkeys,
+    HotkeyAction,
+    HotkeyError,
+    SelectionReader,
+    X11GlobalHotkey,
+)
 from ctidesk.gui.journal_window import JournalWindow
 from ctidesk.gui.settings_dialog import SettingsDialog
 
@@ -137,13 +143,21 @@ def test_answer_and_hang_up_hotkeys_reach_the_phone(desktop: Desktop, phone: Any
 
 
 def test_dial_selection_hotkey_dials_what_is_selected(
-    desktop: Desktop, phone: Any, run: Any
+    desktop: Desktop, phone: Any, run: Any, loop: Any
 ) -> None:
+    """Offscreen has no PRIMARY selection, like Windows and macOS: the selection is copied
+    with the copy keystroke (here the focused program's stand-in) and the clipboard restored."""
     clipboard = QGuiApplication.clipboard()
-    clipboard.setText("+49 30 7654321")  # offscreen has no PRIMARY selection: the clipboard
+    clipboard.setText("the agent's clipboard")
+
+    def copy_keystroke() -> None:
+        loop.call_soon_threadsafe(clipboard.setText, "+49 30 7654321")
+
+    desktop._selection = SelectionReader(clipboard, copy_keystroke)
     press(desktop, HotkeyAction.DIAL_SELECTION)
     run(wait_until(lambda: phone.dial.await_count == 1))
     assert phone.dial.await_args.args[0].key == "+49307654321"
+    assert clipboard.text() == "the agent's clipboard"
 
 
 def test_focus_popup_hotkey_gives_the_card_the_keyboard_and_esc_gives_it_back(

@@ -1,4 +1,5 @@
-"""`ctidesk dial`: hand a number or a tel:/callto: link to the running ctidesk."""
+"""`ctidesk dial`: hand a number or a tel:/callto: link to the running ctidesk; `ctidesk quit`:
+ask it to quit (what the Windows uninstaller does before removing the files)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,59 @@ def register(subparsers: Any) -> None:
         help="start ctidesk first when it is not running (what a clicked tel: link does)",
     )
     dial.set_defaults(handler=_dial, config_may_be_new=True)
+    quit_command = subparsers.add_parser(
+        "quit",
+        help="ask the running ctidesk to quit",
+        description="Ask the ctidesk running for this user to quit, as its tray menu's Quit "
+        "does (undelivered Zammad events stay in the outbox).",
+    )
+    quit_command.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait up to SECONDS until it has quit (exit status 1 if it has not)",
+    )
+    quit_command.set_defaults(handler=_quit)
+
+
+def _quit(args: argparse.Namespace) -> int:
+    import time
+
+    from ctidesk.gui.main import home_key
+    from ctidesk.gui.single_instance import (
+        InstanceProtocolError,
+        InstanceRequest,
+        instance_name,
+        send_request,
+    )
+
+    name = instance_name(home_key())
+    try:
+        reply = send_request(name, InstanceRequest("quit"))
+    except InstanceProtocolError as exc:
+        print(f"ctidesk: {exc}", file=sys.stderr)
+        return 1
+    if reply is None:
+        print("ctidesk is not running")
+        return 0
+    if not reply.ok:
+        print(f"ctidesk: {reply.message}", file=sys.stderr)
+        return 1
+    deadline = time.monotonic() + args.wait
+    while args.wait > 0:
+        try:
+            if send_request(name, InstanceRequest("ping")) is None:
+                print("ctidesk has quit")
+                return 0
+        except InstanceProtocolError:
+            pass
+        if time.monotonic() > deadline:
+            print(f"ctidesk: still running after {args.wait:g} s", file=sys.stderr)
+            return 1
+        time.sleep(0.2)
+    print(reply.message)
+    return 0
 
 
 def _dial(args: argparse.Namespace) -> int:

@@ -5,8 +5,8 @@ The settings dialog calls `desktop_integration()` and then `set_autostart(...)` 
 with a sentence the dialog can show as it is.
 
 - Linux: an XDG autostart entry in `$XDG_CONFIG_HOME/autostart`, and `xdg-mime default` for the
-  `x-scheme-handler/tel` and `callto` types (with a user-level `ctidesk.desktop` when the package
-  did not install one).
+  `x-scheme-handler/tel` and `callto` types (with a user-level `org.ctidesk.CTIDesk.desktop`
+  when the package did not install one).
 - Windows: the `HKCU\\...\\Run` value, and `HKCU\\Software\\Classes` URL protocols with the
   Capabilities/RegisteredApplications entries that make ctidesk show up in Default Apps.
 - macOS: a LaunchAgent plist; the URL schemes come from the .app's Info.plist.
@@ -26,7 +26,10 @@ from typing import Protocol
 
 from ctidesk import APP_ID
 
-DESKTOP_FILE_NAME = "ctidesk.desktop"
+DESKTOP_FILE_NAME = f"{APP_ID}.desktop"
+"""Named by the app id, as Wayland compositors, portals and notification servers expect."""
+LEGACY_DESKTOP_FILE_NAME = "ctidesk.desktop"
+"""What versions before the app id was used everywhere wrote; replaced when seen."""
 URL_SCHEMES = ("tel", "callto")
 RUN_VALUE_NAME = "ctidesk"
 PROG_ID = "ctidesk.url"
@@ -126,8 +129,12 @@ class LinuxIntegration:
     def user_desktop_file(self) -> Path:
         return self._xdg_dir("XDG_DATA_HOME", ".local/share") / "applications" / DESKTOP_FILE_NAME
 
+    @property
+    def _legacy_autostart_file(self) -> Path:
+        return self.autostart_file.with_name(LEGACY_DESKTOP_FILE_NAME)
+
     def autostart_enabled(self) -> bool:
-        return self.autostart_file.is_file()
+        return self.autostart_file.is_file() or self._legacy_autostart_file.is_file()
 
     def set_autostart(self, enabled: bool) -> None:
         target = self.autostart_file
@@ -137,6 +144,7 @@ class LinuxIntegration:
                 _write_atomically(target, desktop_entry(self._command, autostart=True))
             else:
                 target.unlink(missing_ok=True)
+            self._legacy_autostart_file.unlink(missing_ok=True)
         except OSError as exc:
             raise DesktopIntegrationError(
                 f"could not {'write' if enabled else 'remove'} {target} ({exc.strerror or exc}); "
@@ -144,7 +152,7 @@ class LinuxIntegration:
             ) from exc
 
     def installed_desktop_file(self) -> Path | None:
-        """The ctidesk.desktop the package installed, if any (XDG_DATA_DIRS)."""
+        """The menu entry the package installed, if any (XDG_DATA_DIRS)."""
         dirs = self._environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
         for folder in dirs.split(":"):
             candidate = Path(folder) / "applications" / DESKTOP_FILE_NAME

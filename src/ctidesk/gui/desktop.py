@@ -474,6 +474,9 @@ class Desktop(QObject):
         if request.action == "dial_selection":
             self.dial_selection()
             return InstanceReply(True, "dialling the selection")
+        if request.action == "quit":
+            QTimer.singleShot(0, self.quit)
+            return InstanceReply(True, "ctidesk is quitting")
         if request.action == "dial":
             try:
                 plan = plan_dial(request.text, self.bridge.settings.dialing.default_region)
@@ -639,8 +642,9 @@ class Desktop(QObject):
             self.context.paths.log_file,
             qt_version=qVersion(),
         )
-        if self.hotkey_problem:
-            report += f"\nHotkey: {self.hotkey_problem}\n"
+        problems = "; ".join(p for p in (self.hotkey_problem, self.hotkeys.portal_problem) if p)
+        if problems:
+            report += f"\nHotkey: {problems}\n"
         return report
 
     def copy_diagnostics(self) -> None:
@@ -653,6 +657,7 @@ class Desktop(QObject):
     async def close(self) -> None:
         """Stop everything this desktop started, then the network parts, newest first."""
         self.hotkeys.unregister()
+        await self.hotkeys.wait_closed()
         if self.server is not None:
             self.server.close()
         self.popups.close_all()

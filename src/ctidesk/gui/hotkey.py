@@ -7,7 +7,9 @@ On X11 the key is grabbed on the root window through libX11 (ctypes, no extra de
 connection of its own, watched by a `QSocketNotifier`; the selection is the PRIMARY selection,
 so the clipboard is never touched. Elsewhere the selection is copied with the system's copy
 keystroke and the user's clipboard is put back afterwards (`SelectionReader`). Wayland offers no
-global grabs to applications: there the hotkey reports why it is unavailable.
+global grabs to applications: there the hotkeys are asked of the desktop through the XDG desktop
+portal (`gui/portal_shortcuts.py`), and where the desktop has no such portal the problem says
+what to set up instead.
 """
 
 from __future__ import annotations
@@ -17,13 +19,18 @@ import ctypes
 import ctypes.util
 import logging
 import os
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QMimeData, QObject, QSocketNotifier, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
+
+from ctidesk.core.tasks import TaskSet
+from ctidesk.gui.portal_shortcuts import PortalError, PortalShortcuts
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +115,10 @@ def is_x11() -> bool:
     return platform == "xcb" or (not platform and bool(os.environ.get("DISPLAY")))
 
 
+def is_wayland() -> bool:
+    return QGuiApplication.platformName().startswith("wayland")
+
+
 class _XKeyEvent(ctypes.Structure):
     _fields_ = [
         ("type", ctypes.c_int),
@@ -169,10 +180,21 @@ def _load_xlib() -> ctypes.CDLL:
     return xlib
 
 
-class X11GlobalHotkey(QObject):
-    """Grabs one key combination on the X11 root window; ``activated`` on every press."""
+class GlobalHotkey(QObject):
+    """One key combination grabbed for the whole desktop; ``activated`` on every press."""
 
     activated = Signal()
+
+    def register(self) -> None:
+        """Grab the key; raises `HotkeyError` with what to do when it cannot be had."""
+        raise NotImplementedError
+
+    def unregister(self) -> None:
+        raise NotImplementedError
+
+
+class X11GlobalHotkey(GlobalHotkey):
+    """Grabs one key combination on the X11 root window; ``activated`` on every press."""
 
     def __init__(self, shortcut: str, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -259,8 +281,22 @@ class X11GlobalHotkey(QObject):
         self._display = None
 
 
-def global_hotkey(shortcut: str, parent: QObject | None = None) -> X11GlobalHotkey:
-    """The hotkey for this desktop; raises `HotkeyError` where none can be had."""
+def global_hotkey(shortcut: str, parent: QObject | None = None) -> GlobalHotkey:
+    """The hotkey for this desktop (X11 grab, Windows RegisterHotKey, macOS Carbon hot key);
+    raises `HotkeyError` where none can be had."""
+    hotkey: GlobalHotkey
+    if sys.platform == "win32":
+        from ctidesk.gui.hotkey_windows import WindowsGlobalHotkey
+
+        hotkey = WindowsGlobalHotkey(shortcut, parent)
+        hotkey.register()
+        return hotkey
+    if sys.platform == "darwin":
+        from ctidesk.gui.hotkey_macos import MacGlobalHotkey
+
+        hotkey = MacGlobalHotkey(shortcut, parent)
+        hotkey.register()
+        return hotkey
     if not is_x11():
         platform = QGuiApplication.platformName() or "this system"
         raise HotkeyError(
@@ -281,25 +317,47 @@ class HotkeyAction(StrEnum):
     FOCUS_POPUP = "focus_popup"
 
 
-HotkeyGrabber = Callable[[str, QObject | None], X11GlobalHotkey]
+HotkeyGrabber = Callable[[str, QObject | None], GlobalHotkey]
 """Grabs one key combination (`global_hotkey`); raises `HotkeyError` when it cannot."""
+PortalFactory = Callable[[], PortalShortcuts]
 
 
 class GlobalHotkeys(QObject):
     """Every configured global hotkey; ``pressed`` carries the action's name (a `HotkeyAction`
-    value) each time its key combination is pressed anywhere on the desktop."""
+    value) each time its key combination is pressed anywhere on the desktop.
+
+    On Wayland (or with ``portal`` given) the shortcuts are asked of the desktop's portal; its
+    answer comes later, so a problem with it lands in ``portal_problem`` and the log."""
 
     pressed = Signal(str)
 
-    def __init__(self, grab: HotkeyGrabber = global_hotkey, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        grab: HotkeyGrabber = global_hotkey,
+        parent: QObject | None = None,
+        *,
+        portal: PortalFactory | None = None,
+    ) -> None:
         super().__init__(parent)
         self._grab = grab
-        self._keys: dict[HotkeyAction, X11GlobalHotkey] = {}
+        self._keys: dict[HotkeyAction, GlobalHotkey] = {}
+        self._portal_factory = portal
+        self._portal: PortalShortcuts | None = None
+        self._binding: asyncio.Task[None] | None = None
+        self._tasks = TaskSet()
+        self.portal_problem = ""
+        self.portal_bound: list[str] = []
+        """The actions the desktop's portal has bound (Wayland)."""
 
     def register(self, shortcuts: Mapping[str, str]) -> list[str]:
         """Grab ``action → key combination`` (after letting go of the previous ones); returns
         a sentence per problem (naming the hotkeys it hit), the other hotkeys work regardless."""
         self.unregister()
+        factory = self._portal_factory
+        if factory is None and is_wayland() and self._grab is global_hotkey:
+            factory = PortalShortcuts
+        if factory is not None:
+            return self._register_with_portal(factory, shortcuts)
         problems: dict[str, list[str]] = {}
         taken: dict[tuple[int, str], HotkeyAction] = {}
         for name, keys in shortcuts.items():
@@ -320,7 +378,41 @@ class GlobalHotkeys(QObject):
             self._keys[action] = key
         return [f"{', '.join(names)} hotkey: {problem}" for problem, names in problems.items()]
 
-    def registered(self) -> dict[HotkeyAction, X11GlobalHotkey]:
+    def _register_with_portal(
+        self, factory: PortalFactory, shortcuts: Mapping[str, str]
+    ) -> list[str]:
+        problems: list[str] = []
+        wanted: dict[str, str] = {}
+        for name, keys in shortcuts.items():
+            action = HotkeyAction(name)
+            try:
+                parse_shortcut(keys)
+            except HotkeyError as exc:
+                problems.append(f"{action.value} hotkey: {exc}")
+                continue
+            wanted[action.value] = keys
+        if wanted:
+            portal = factory()
+            portal.activated.connect(self._portal_activated)
+            self._portal = portal
+            self.portal_problem = ""
+            self._binding = self._spawn(self._bind(portal, wanted))
+        return problems
+
+    async def _bind(self, portal: PortalShortcuts, wanted: dict[str, str]) -> None:
+        try:
+            await portal.bind(wanted)
+        except PortalError as exc:
+            self.portal_problem = f"{', '.join(wanted)} hotkey: {exc}"
+            log.warning("global hotkey unavailable: %s", self.portal_problem)
+            return
+        self.portal_bound = list(wanted)
+
+    def _portal_activated(self, shortcut: str) -> None:
+        if shortcut in self.portal_bound:
+            self.pressed.emit(shortcut)
+
+    def registered(self) -> dict[HotkeyAction, GlobalHotkey]:
         """The hotkeys grabbed now, by action."""
         return dict(self._keys)
 
@@ -329,39 +421,83 @@ class GlobalHotkeys(QObject):
             key.unregister()
             key.deleteLater()
         self._keys = {}
+        self.portal_bound = []
+        portal, self._portal = self._portal, None
+        if portal is not None:
+            portal.activated.disconnect(self._portal_activated)
+            if self._binding is not None:
+                self._binding.cancel()
+            self._spawn(portal.close())
+
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """On the app's loop, also before it runs (the desktop registers hotkeys at start)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = asyncio.get_event_loop_policy().get_event_loop()
+        return self._tasks.keep(loop.create_task(coroutine))
+
+    async def wait_closed(self, within: float = 5.0) -> None:
+        """Wait until the portal session let go by `unregister` is closed (Wayland)."""
+        await self._tasks.wait(within)
+
+
+CopyKeystroke = Callable[[], None]
+
+
+def platform_copy_keystroke(platform: str = sys.platform) -> CopyKeystroke | None:
+    """How this system copies the selection of the focused program: Ctrl+C on Windows,
+    Command+C on macOS; None where the selection can be read directly (X11's PRIMARY) or
+    keystrokes cannot be sent to other programs (Wayland)."""
+    if platform == "win32":
+        from ctidesk.gui.hotkey_windows import send_copy_keystroke
+
+        return send_copy_keystroke
+    if platform == "darwin":
+        from ctidesk.gui.hotkey_macos import send_copy_keystroke as send_command_c
+
+        return send_command_c
+    return None
 
 
 class SelectionReader:
-    """Reads what the user selected, leaving their clipboard as it was."""
+    """Reads what the user selected, leaving their clipboard as it was: the PRIMARY selection
+    where the system has one (X11, Wayland desktops that share it); elsewhere the selection
+    copied with the copy keystroke, the user's clipboard put back afterwards. Never the
+    clipboard itself: "dial the selection" dialled whatever was copied last (issue 19)."""
 
     def __init__(
         self,
         clipboard: QClipboard,
-        send_copy: Callable[[], None] | None = None,
+        send_copy: CopyKeystroke | None = None,
         wait_seconds: float = COPY_WAIT_SECONDS,
+        *,
+        platform: str = sys.platform,
     ) -> None:
         self._clipboard = clipboard
-        self._send_copy = send_copy
+        self._send_copy = send_copy or platform_copy_keystroke(platform)
         self._wait = wait_seconds
 
     async def read(self) -> str:
+        """The selected text; empty when nothing is selected or it cannot be read here."""
         if self._clipboard.supportsSelection():
             return self._clipboard.text(QClipboard.Mode.Selection)
         if self._send_copy is None:
-            return self._clipboard.text()
+            log.info("no selection to read on %s", QGuiApplication.platformName())
+            return ""
         saved = _copy_mime(self._clipboard.mimeData())
-        before = self._clipboard.text()
         self._clipboard.clear()
-        self._send_copy()
-        deadline = asyncio.get_running_loop().time() + self._wait
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, self._send_copy)
+        deadline = loop.time() + self._wait
         text = ""
-        while asyncio.get_running_loop().time() < deadline:
+        while loop.time() < deadline:
             await asyncio.sleep(0.02)
             text = self._clipboard.text()
             if text:
                 break
         self._clipboard.setMimeData(saved)
-        return text or before
+        return text
 
 
 def _copy_mime(source: QMimeData | None) -> QMimeData:

@@ -43,10 +43,11 @@ def ensure_gui_application() -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ctidesk.gui.app_identity import apply_app_identity
     from ctidesk.gui.single_instance import InstanceRequest, instance_name, send_request
 
     app = ensure_gui_application()
-    app.setApplicationName("ctidesk")
+    apply_app_identity(app)
     app.setQuitOnLastWindowClosed(False)
     name = instance_name(home_key())
     reply = send_request(name, InstanceRequest("show"))
@@ -176,6 +177,7 @@ def _run_desktop(
         close_event_loop(loop)
         return 0
     desktop.show()
+    _dial_opened_links(app, desktop)
     if demo_root is None and needs_first_run(context):
         desktop.open_first_run()
     _quit_on_signals(app, desktop)
@@ -194,6 +196,17 @@ def _run_desktop(
         close_event_loop(loop)
         asyncio.set_event_loop(None)
     return 0
+
+
+def _dial_opened_links(app: Any, desktop: Any) -> None:
+    """macOS hands links clicked while ctidesk runs to the app (QFileOpenEvent)."""
+    from ctidesk.gui.single_instance import InstanceRequest
+    from ctidesk.gui.url_open_events import UrlOpenEvents
+
+    def dial(url: str) -> None:
+        desktop.handle_request(InstanceRequest("dial", url))
+
+    app.installEventFilter(UrlOpenEvents(dial, app))
 
 
 def crash_handler_for(bridge: DesktopBridge) -> CrashHandler:

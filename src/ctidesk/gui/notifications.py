@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -184,7 +184,7 @@ class FreedesktopNotifier:
         elif member == "NotificationClosed":
             self._shown.remove(shown)
 
-    def _spawn(self, coroutine: Any) -> None:
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         self._tasks.keep(self._loop.create_task(coroutine))
 
     async def close(self) -> None:

@@ -8,6 +8,12 @@ the tray (clicking it shows the missed calls), and counts on the icon and in the
 Every entry calls the bridge or opens one of the windows. Texts are set in `retranslate`, again
 whenever the language changes (the menu gets Qt's LanguageChange).
 
+On Wayland the caller card is an ordinary window: the compositor decides where it appears and
+ignores stay-on-top, so it may open behind the agent's work. There a ringing call also becomes
+a desktop notification with "Answer" and "Reject" (and the Zammad customer once known), which
+every Wayland desktop shows on top; it is withdrawn when the call stops ringing
+(``ring_notifications``, on by default only under Wayland).
+
 The tray icon itself is Qt's: an XEmbed icon on X11 desktops with a system tray, a
 StatusNotifierItem (with its menu over com.canonical.dbusmenu) where a StatusNotifierWatcher is
 on the session bus (KDE, GNOME with the AppIndicator extension, most Wayland desktops), the
@@ -32,7 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctidesk.core.calls import Call
+from ctidesk.core.calls import Call, CallChanged, CallState, Direction
+from ctidesk.core.ports import CallerInfo
 from ctidesk.gui.bridge import DesktopBridge, DesktopStatus
 from ctidesk.gui.icons import TrayIcons, describe, tooltip_text
 from ctidesk.gui.notifications import DEFAULT_ACTION, DesktopNotifier, NotificationAction
@@ -46,7 +53,10 @@ NO_TRAY_REASON = QT_TRANSLATE_NOOP(
 )
 MESSAGE_MILLISECONDS = 6000
 CALL_BACK_ACTION = "call-back"
+ANSWER_ACTION = "answer"
+REJECT_ACTION = "reject"
 MISSED_CATEGORY = "call.unanswered"
+RINGING_CATEGORY = "call.incoming"
 
 
 @dataclass
@@ -118,15 +128,21 @@ class TrayController(QObject):
         icons: TrayIcons | None = None,
         tray_icon: QSystemTrayIcon | None = None,
         notifier: DesktopNotifier | None = None,
+        ring_notifications: bool | None = None,
         parent: QObject | None = None,
     ) -> None:
         """``tray_icon``: one already shown at start (adopted, so the tray never flickers);
         ``notifier``: the desktop's notifications, used instead of the tray's message while
-        it is available."""
+        it is available; ``ring_notifications``: a ringing call becomes a notification too
+        (default: under Wayland, where the caller card cannot be put next to the tray)."""
         super().__init__(parent)
         self._bridge = bridge
         self._actions = actions
         self._notifier = notifier
+        if ring_notifications is None:
+            ring_notifications = QGuiApplication.platformName().startswith("wayland")
+        self.ring_notifications = ring_notifications
+        self._ringing: dict[str, Call] = {}
         self._icons = icons or TrayIcons()
         if tray_icon is not None:
             tray_available = True
@@ -153,6 +169,8 @@ class TrayController(QObject):
         bridge.error.connect(self._show_error)
         bridge.missed_call.connect(self.notify_missed)
         bridge.missed_cleared.connect(self._withdraw_missed)
+        bridge.call_changed.connect(self._call_changed)
+        bridge.caller_info_ready.connect(self._caller_info)
         self.retranslate()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt API name
@@ -361,6 +379,58 @@ class TrayController(QObject):
         elif key == DEFAULT_ACTION and self._actions.open_missed_calls is not None:
             self._actions.open_missed_calls()
 
+    def _call_changed(self, change: CallChanged) -> None:
+        """Bridge `call_changed`: a ringing inbound call's notification (where wanted) comes
+        and goes with the ringing."""
+        if not self.ring_notifications or self._notifier is None:
+            return
+        call = change.call
+        if call.state is CallState.RINGING and call.direction is not Direction.OUTBOUND:
+            if call.id not in self._ringing and self._notifier.available():
+                self._ringing[call.id] = call
+                self._show_ringing(call, None)
+        elif call.id in self._ringing:
+            del self._ringing[call.id]
+            self._notifier.withdraw(_ringing_tag(call.id))
+
+    def _caller_info(self, call_id: str, info: CallerInfo) -> None:
+        """The Zammad customer of a ringing call: its notification names them."""
+        call = self._ringing.get(call_id)
+        if call is not None and info.best is not None:
+            self._show_ringing(call, info)
+
+    def _show_ringing(self, call: Call, info: CallerInfo | None) -> None:
+        assert self._notifier is not None
+        who = call.remote.display()
+        if call.remote_name and call.remote_name not in (call.remote.raw, who):
+            who = f"{call.remote_name} ({who})"
+        lines = [who]
+        best = info.best if info is not None else None
+        if best is not None:
+            customer = best.name + (f", {best.organization}" if best.organization else "")
+            lines.append(self.tr("Customer: %1").replace("%1", customer))
+        self._notifier.show(
+            self.tr("Incoming call"),
+            "\n".join(lines),
+            tag=_ringing_tag(call.id),
+            actions=[
+                NotificationAction(ANSWER_ACTION, self.tr("Answer")),
+                NotificationAction(REJECT_ACTION, self.tr("Reject")),
+            ],
+            on_action=partial(self._ringing_action, call.id),
+            category=RINGING_CATEGORY,
+            persistent=True,
+        )
+
+    def _ringing_action(self, call_id: str, key: str) -> None:
+        """A button of a ringing call's notification; its body shows the caller card."""
+        if key == ANSWER_ACTION:
+            self._bridge.answer(call_id)
+        elif key == REJECT_ACTION:
+            self._bridge.reject(call_id)
+        elif key == DEFAULT_ACTION:
+            self._actions.show_last_caller()
+
     def _withdraw_missed(self, call_ids: list[str]) -> None:
         """Bridge `missed_cleared`: the agent has seen these calls; their notifications go."""
         if self._notifier is not None:
@@ -398,6 +468,10 @@ class TrayController(QObject):
 
 def _missed_tag(call_id: str) -> str:
     return f"missed:{call_id}"
+
+
+def _ringing_tag(call_id: str) -> str:
+    return f"ringing:{call_id}"
 
 
 def _on_trigger(action: QAction, command: Callable[[], object]) -> None:
