@@ -1,14 +1,12 @@
-"""A faithful Zammad for tests and the demo: generic CTI push, caller log, REST subset.
+"""Zammad's state and rules, without HTTP: what the simulator's routes read and change.
 
-Behaviour follows the Zammad contract (section 7): checks in Zammad's order with its statuses and
-bodies, Rails-like parameter parsing, the caller-log state machine with done/duration rules, caller
-matching with Zammad's number normalisation, and token-authenticated REST endpoints. Faults
-(delays, 5xx, "down", "apply then drop the reply") are injected with Python methods; every request
-is recorded.
+Data (users, organisations, tickets, articles, the caller log), the CTI state machine with its
+checks in Zammad's order, caller matching with Zammad's number normalisation, the ticket-article
+rules, and the injected faults. `ctidesk.sim.zammad.routes` puts it on aiohttp.
 
 Zammad stores almost anything a client sends. Where a client breaks what Zammad documents (a
 cause whose meaning contradicts the call, several agents on ``answer``, ``to=unknown``, an event
-applied twice), the simulator stores it as Zammad does and records a `ProtocolViolation` that
+applied twice), the state stores it as Zammad does and records a `ProtocolViolation` that
 tests read from ``violations``; it never invents an HTTP error Zammad would not send.
 """
 
@@ -25,20 +23,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import phonenumbers
-from aiohttp import web
-
-HTML_PAGES = {
-    401: "<!DOCTYPE html><html><head><title>401: Unauthorized</title></head>"
-    "<body><h1>401: Unauthorized</h1></body></html>",
-    403: "<!DOCTYPE html><html><head><title>403: Forbidden</title></head>"
-    "<body><h1>403: Forbidden</h1></body></html>",
-    404: "<!DOCTYPE html><html><head><title>404: Requested resource was not found</title></head>"
-    "<body><h1>404: Requested resource was not found</h1></body></html>",
-    422: "<!DOCTYPE html><html><head><title>422: Unprocessable Entity</title></head>"
-    "<body><h1>422: The change you wanted was rejected.</h1></body></html>",
-    500: "<!DOCTYPE html><html><head><title>500: Something went wrong</title></head>"
-    "<body><h1>500: We're sorry, but something went wrong.</h1></body></html>",
-}
 
 DISABLED_ERROR = "Feature is disabled, please contact your administrator!"
 NOT_CONFIGURED_ERROR = "Feature not configured, please contact your admin!"
@@ -87,7 +71,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _error_id() -> str:
+def error_id() -> str:
     return f"Error ID {secrets.token_urlsafe(6)}: Please contact your administrator."
 
 
@@ -116,7 +100,7 @@ def parse_rails_params(query: str, content_type: str, body: bytes) -> dict[str, 
         try:
             data = json.loads(body.decode("utf-8") or "{}")
         except (UnicodeDecodeError, ValueError) as exc:
-            raise _ParamsError(str(exc)) from exc
+            raise ParamsError(str(exc)) from exc
         if isinstance(data, dict):
             params.update(data)
     elif kind == "application/x-www-form-urlencoded" or not kind:
@@ -124,11 +108,11 @@ def parse_rails_params(query: str, content_type: str, body: bytes) -> dict[str, 
     return params
 
 
-class _ParamsError(Exception):
+class ParamsError(Exception):
     pass
 
 
-class _CtiProcessError(Exception):
+class ZammadError(Exception):
     """An exception inside Zammad's processing; mapped by the shared error handler."""
 
     def __init__(self, status: int, body: dict[str, str]) -> None:
@@ -268,7 +252,7 @@ TICKET_STATES: list[dict[str, Any]] = [
     {"id": 5, "name": "merged", "state_type": "merged"},
     {"id": 6, "name": "pending close", "state_type": "pending action"},
 ]
-_OPEN_TYPES = frozenset({"new", "open", "pending reminder", "pending action"})
+OPEN_STATE_TYPES = frozenset({"new", "open", "pending reminder", "pending action"})
 
 
 def _int_seconds(later: datetime, earlier: datetime) -> int:
@@ -276,14 +260,13 @@ def _int_seconds(later: datetime, earlier: datetime) -> int:
     return int(later.timestamp()) - int(earlier.timestamp())
 
 
-class ZammadSimulator:
-    """An in-process Zammad over aiohttp, bound to 127.0.0.1."""
+class ZammadState:
+    """One Zammad instance's data and rules; `ZammadSimulator` serves it over HTTP."""
 
     def __init__(
         self,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        port: int = 0,
         seed: bool = True,
         elasticsearch: bool = True,
         cti_token: str | None = None,
@@ -300,9 +283,6 @@ class ZammadSimulator:
         self.tickets: dict[int, dict[str, Any]] = {}
         self.log: list[CtiLogRow] = []
         self.api_tokens: dict[str, tuple[int, frozenset[str]]] = {}
-        self._port = port
-        self._runner: web.AppRunner | None = None
-        self._site: web.TCPSite | None = None
         self._next_id = {"user": 1, "organization": 1, "ticket": 1, "log": 1, "caller_id": 1}
         self._delay = 0.0
         self._fail_next: list[int] = []
@@ -322,72 +302,6 @@ class ZammadSimulator:
         self.api_tokens[self.agent_token] = (self.agent_id, agent_rights)
         if seed:
             self.seed_demo_data()
-
-    # ------------------------------------------------------------------ lifecycle
-
-    @property
-    def cti_path(self) -> str:
-        return f"/api/v1/cti/{self.config.token}"
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._port}"
-
-    @property
-    def cti_url(self) -> str:
-        return self.base_url + self.cti_path
-
-    async def start(self) -> str:
-        app = web.Application(middlewares=[self._record_middleware])
-        app.router.add_post("/api/v1/cti/done/bulk", self._cti_done_bulk)
-        app.router.add_post("/api/v1/cti/done/{id}", self._cti_done)
-        app.router.add_get("/api/v1/cti/log", self._cti_log)
-        app.router.add_post("/api/v1/cti/{token}", self._cti_push)
-        app.router.add_get("/api/v1/users/search", self._users_search)
-        app.router.add_get("/api/v1/users/me", self._users_me)
-        app.router.add_get("/api/v1/users/{id}", self._users_show)
-        app.router.add_get("/api/v1/ticket_customer", self._ticket_customer)
-        app.router.add_get("/api/v1/ticket_states", self._ticket_states)
-        app.router.add_get("/api/v1/tickets/{id}", self._tickets_show)
-        app.router.add_post("/api/v1/tickets", self._tickets_create)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await self._bind()
-        return self.base_url
-
-    async def _bind(self) -> None:
-        assert self._runner is not None
-        self._site = web.TCPSite(self._runner, "127.0.0.1", self._port, reuse_address=True)
-        await self._site.start()
-        server = self._site._server
-        if self._port == 0 and server is not None:
-            sockets = getattr(server, "sockets", None) or []
-            self._port = int(sockets[0].getsockname()[1])
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-        self._runner = None
-        self._site = None
-
-    async def go_down(self) -> None:
-        """Stop listening (connections are refused) but keep all data, like a restarting host.
-
-        Open keep-alive connections are cut as well: a restarting Zammad answers nothing more on
-        them either, and a client reusing one must not get through.
-        """
-        if self._site is not None:
-            await self._site.stop()
-            self._site = None
-        server = self._runner.server if self._runner is not None else None
-        if server is not None:
-            for connection in list(server.connections):
-                connection.force_close()
-
-    async def come_back(self) -> None:
-        """Listen again on the same port after `go_down`."""
-        if self._site is None and self._runner is not None:
-            await self._bind()
 
     # ------------------------------------------------------------------ faults
 
@@ -657,92 +571,6 @@ class ZammadSimulator:
         """Recorded CTI push requests (any token), oldest first."""
         return [r for r in self.requests if r.method == "POST" and _is_cti_push_path(r.path)]
 
-    # ------------------------------------------------------------------ HTTP plumbing
-
-    @web.middleware
-    async def _record_middleware(
-        self,
-        request: web.Request,
-        handler: Callable[[web.Request], Any],
-    ) -> web.StreamResponse:
-        body = await request.read()
-        record = RecordedRequest(
-            method=request.method,
-            path=request.path,
-            headers=dict(request.headers),
-            body=body,
-            params={},
-            status=0,
-            at=self.clock(),
-        )
-        self.requests.append(record)
-        if self._delay:
-            await asyncio.sleep(self._delay)
-        try:
-            response: web.StreamResponse = await handler(request)
-        except web.HTTPException as exc:
-            record.status = exc.status
-            raise
-        record.status = response.status
-        return response
-
-    @staticmethod
-    def _wants_json(request: web.Request) -> bool:
-        accept = request.headers.get("Accept", "").strip()
-        if not accept:
-            return False
-        types = [part.split(";", 1)[0].strip().lower() for part in accept.split(",")]
-        if "application/json" in types:
-            return True
-        return types == ["*/*"]
-
-    def _error(
-        self, request: web.Request, status: int, body: dict[str, str], **headers: str
-    ) -> web.Response:
-        if self._wants_json(request):
-            return web.json_response(body, status=status, headers=headers or None)
-        page = HTML_PAGES.get(status, HTML_PAGES[500])
-        return web.Response(
-            text=page, status=status, content_type="text/html", headers=headers or None
-        )
-
-    # ------------------------------------------------------------------ CTI push
-
-    async def _cti_push(self, request: web.Request) -> web.StreamResponse:
-        record = self.requests[-1]
-        if self._down_status is not None:
-            return web.Response(text="Service Unavailable", status=self._down_status)
-        if self._fail_next:
-            return web.Response(text="Bad Gateway", status=self._fail_next.pop(0))
-        cfg = self.config
-        if not cfg.enabled:
-            return web.json_response({"error": DISABLED_ERROR}, status=422)
-        if not cfg.configured:
-            return web.json_response({"error": NOT_CONFIGURED_ERROR}, status=422)
-        if request.match_info["token"] != cfg.token:
-            return web.json_response({"error": INVALID_TOKEN_ERROR}, status=401)
-        try:
-            params = parse_rails_params(
-                request.query_string, request.headers.get("Content-Type", ""), record.body
-            )
-        except _ParamsError:
-            return self._error(request, 400, {"error": "Bad Request"})
-        record.params = params
-        if params.get("direction") not in ("in", "out"):
-            return web.json_response({"error": INVALID_DIRECTION_ERROR}, status=422)
-        async with self._lock:
-            try:
-                result = self._process(params)
-            except _CtiProcessError as exc:
-                return self._error(request, exc.status, exc.body)
-            if self._take_drop_rule(params.get("event")):
-                record.dropped = True
-                record.status = 200
-                if request.transport is not None:
-                    request.transport.abort()
-                raise asyncio.CancelledError
-        return web.json_response(result)
-
     def _process(self, params: dict[str, Any]) -> dict[str, Any]:
         direction = params["direction"]
         event = params.get("event")
@@ -769,7 +597,7 @@ class ZammadSimulator:
             try:
                 matched = re.search(f"^{dest}$", to)
             except re.error as exc:
-                raise _CtiProcessError(500, {"error": _error_id()}) from exc
+                raise ZammadError(500, {"error": error_id()}) from exc
             if matched:
                 return {"action": "dial", "caller_id": row.get("caller_id", ""), "number": to}
         if self.config.default_caller_id:
@@ -806,7 +634,7 @@ class ZammadSimulator:
         if event == "newCall":
             for name, value in (("from", from_number), ("to", to_number), ("call_id", call_id)):
                 if value is None:
-                    raise _CtiProcessError(
+                    raise ZammadError(
                         422,
                         {
                             "error": f"Attribute '{name}' required!",
@@ -815,7 +643,7 @@ class ZammadSimulator:
                     )
             assert call_id is not None and from_number is not None and to_number is not None
             if self.log_row(call_id) is not None:
-                raise _CtiProcessError(
+                raise ZammadError(
                     500, {"error": ALREADY_EXISTS_ERROR, "error_human": ALREADY_EXISTS_ERROR}
                 )
             self.log.append(
@@ -845,7 +673,7 @@ class ZammadSimulator:
         if event == "answer":
             row = self.log_row(call_id) if call_id else None
             if row is None:
-                raise _CtiProcessError(500, {"error": _error_id()})
+                raise ZammadError(500, {"error": error_id()})
             if row.state == "hangup":
                 return
             row.state = "answer"
@@ -860,7 +688,7 @@ class ZammadSimulator:
         if event == "hangup":
             row = self.log_row(call_id) if call_id else None
             if row is None:
-                raise _CtiProcessError(500, {"error": _error_id()})
+                raise ZammadError(500, {"error": error_id()})
             row.done = done
             if direction == "in":
                 missed = row.state == "newCall" and cause != "forwarded"
@@ -875,7 +703,7 @@ class ZammadSimulator:
             row.comment = cause
             row.updated_at = now
             return
-        raise _CtiProcessError(422, {"error": _error_id()})
+        raise ZammadError(422, {"error": error_id()})
 
     def _violation(self, call_id: str | None, event: object, rule: str, detail: str) -> None:
         self.violations.append(ProtocolViolation(call_id or "", str(event), rule, detail))
@@ -948,30 +776,6 @@ class ZammadSimulator:
                 call_id, "hangup", "cause", f"{cause} ({meaning}) for a call that was answered"
             )
 
-    # ------------------------------------------------------------------ REST auth
-
-    def _authenticate(
-        self, request: web.Request, permission: str
-    ) -> tuple[dict[str, Any] | None, web.Response | None]:
-        header = request.headers.get("Authorization", "")
-        if not header:
-            return None, self._error(request, 403, {"error": "Authentication required"})
-        match = re.fullmatch(r"Token token=(\S+)", header.strip())
-        entry = self.api_tokens.get(match.group(1)) if match else None
-        if entry is None:
-            return None, self._error(
-                request,
-                401,
-                {"error": "Invalid token!", "error_human": "Invalid token!"},
-                **{"X-Failure": "invalid token"},
-            )
-        user_id, permissions = entry
-        if permission not in permissions:
-            return None, self._error(
-                request, 403, {"error": "Not authorized", "error_human": "Not authorized"}
-            )
-        return self.users[user_id], None
-
     def _public_user(self, user: dict[str, Any], expand: bool = False) -> dict[str, Any]:
         data = {k: v for k, v in user.items() if k != "permissions"}
         data["created_at"] = _iso(user["created_at"])
@@ -1020,85 +824,6 @@ class ZammadSimulator:
             queues.update(extract_numbers(user.get(key)))
         return queues
 
-    # ------------------------------------------------------------------ caller log API
-
-    async def _cti_log(self, request: web.Request) -> web.StreamResponse:
-        user, problem = self._authenticate(request, "cti.agent")
-        if problem is not None:
-            return problem
-        assert user is not None
-        rows = list(reversed(self.log))
-        if self.config.notify_map:
-            queues = self._user_queues(user)
-            rows = [row for row in rows if row.queue in queues]
-        rows = rows[: self.config.view_limit]
-        user_ids: list[int] = []
-        for row in rows:
-            for entries in row.preferences.values():
-                user_ids += [int(e["user_id"]) for e in entries if e.get("user_id")]
-        return web.json_response(
-            {
-                "list": [row.as_json() for row in rows],
-                "assets": self._user_assets(user_ids),
-                "backends": [
-                    {"name": "CTI (generic)", "enabled": True, "url": "#system/integration/cti"}
-                ],
-            }
-        )
-
-    async def _cti_done(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "cti.agent")
-        if problem is not None:
-            return problem
-        try:
-            data = json.loads(await request.read() or b"{}")
-            row_id = int(request.match_info["id"])
-        except ValueError:
-            return self._error(request, 422, {"error": _error_id()})
-        row = next((r for r in self.log if r.id == row_id), None)
-        if row is None:
-            return self._error(request, 404, {"error": "Couldn't find Cti::Log"})
-        row.done = bool(data.get("done")) if isinstance(data, dict) else False
-        row.updated_at = self.clock()
-        return web.json_response({})
-
-    async def _cti_done_bulk(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "cti.agent")
-        if problem is not None:
-            return problem
-        try:
-            data = json.loads(await request.read() or b"{}")
-        except ValueError:
-            return self._error(request, 422, {"error": _error_id()})
-        ids = data.get("ids", []) if isinstance(data, dict) else []
-        for row in self.log:
-            if row.id in ids or str(row.id) in ids:
-                row.done = True
-                row.updated_at = self.clock()
-        return web.json_response({})
-
-    # ------------------------------------------------------------------ REST subset
-
-    async def _users_me(self, request: web.Request) -> web.StreamResponse:
-        user, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        assert user is not None
-        return web.json_response(self._public_user(user))
-
-    async def _users_search(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        query = request.query.get("query", "").strip()
-        try:
-            asked = request.query.get("limit") or request.query.get("per_page") or 100
-            limit = min(int(asked), 500)
-        except ValueError:
-            limit = 100
-        found = [u for u in self.users.values() if query and self._user_matches(u, query)]
-        return web.json_response([self._public_user(u) for u in found[:limit]])
-
     def _user_matches(self, user: dict[str, Any], query: str) -> bool:
         """Database search (names, e-mail, login) or, with Elasticsearch, phones as well."""
         terms = [t for t in re.split(r"\s+OR\s+|\s+", query) if t]
@@ -1120,110 +845,8 @@ class ZammadSimulator:
                         return True
         return False
 
-    async def _users_show(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        try:
-            user = self.users.get(int(request.match_info["id"]))
-        except ValueError:
-            user = None
-        if user is None:
-            return self._error(request, 404, {"error": "Couldn't find User"})
-        expand = request.query.get("expand") in ("true", "1")
-        return web.json_response(self._public_user(user, expand=expand))
-
     def _state_type(self, state_id: int) -> str:
         return next((s["state_type"] for s in TICKET_STATES if s["id"] == state_id), "")
-
-    async def _ticket_customer(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        try:
-            customer_id = int(request.query.get("customer_id", ""))
-        except ValueError:
-            return self._error(request, 422, {"error": "Need customer_id!"})
-        tickets = sorted(
-            (t for t in self.tickets.values() if t["customer_id"] == customer_id),
-            key=lambda t: (t["created_at"], t["id"]),
-            reverse=True,
-        )
-        opened = [t for t in tickets if self._state_type(t["state_id"]) in _OPEN_TYPES][:15]
-        closed = [t for t in tickets if self._state_type(t["state_id"]) == "closed"][:15]
-        assets = {"Ticket": {str(t["id"]): self._public_ticket(t) for t in opened + closed}}
-        return web.json_response(
-            {
-                "ticket_ids_open": [t["id"] for t in opened],
-                "ticket_ids_closed": [t["id"] for t in closed],
-                "assets": assets,
-            }
-        )
-
-    async def _ticket_states(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        return web.json_response(
-            [
-                {
-                    "id": s["id"],
-                    "name": s["name"],
-                    "state_type_id": TICKET_STATES.index(s) + 1,
-                    "active": True,
-                }
-                for s in TICKET_STATES
-            ]
-        )
-
-    async def _tickets_show(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        try:
-            ticket = self.tickets.get(int(request.match_info["id"]))
-        except ValueError:
-            ticket = None
-        if ticket is None:
-            return self._error(request, 404, {"error": "Couldn't find Ticket"})
-        return web.json_response(self._public_ticket(ticket))
-
-    async def _tickets_create(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        try:
-            data = json.loads(await request.read() or b"{}")
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            return self._error(request, 422, {"error": "Need JSON body"})
-        article = data.get("article")
-        if not isinstance(article, dict):
-            return self._error(
-                request,
-                422,
-                {"error": "article hash is missing", "error_human": "article hash is missing"},
-            )
-        try:
-            customer_id = int(str(data.get("customer_id")))
-        except (TypeError, ValueError):
-            customer_id = 0
-        if customer_id not in self.users or not data.get("title"):
-            return self._error(
-                request,
-                422,
-                {"error": "Invalid customer or title", "error_human": "Invalid customer or title"},
-            )
-        ticket_id = self.add_ticket(
-            customer_id=customer_id,
-            title=str(data["title"]),
-            state="new",
-            first_article_body=str(article.get("body", "")),
-            first_article_sender=str(article.get("sender", "Agent")),
-            group=str(data.get("group") or "Users"),
-        )
-        return web.json_response(self._public_ticket(self.tickets[ticket_id]), status=201)
 
 
 def _scalar(value: object) -> str | None:
