@@ -46,6 +46,9 @@ HTML_PAGES = {
     "<body><h1>500: We're sorry, but something went wrong.</h1></body></html>",
 }
 
+REQUEST_SIZE_LIMIT = 50 * 1024 * 1024
+"""Zammad's nginx example configuration: ``client_max_body_size 50M``."""
+
 
 class ZammadSimulator(ZammadState):
     """An in-process Zammad over aiohttp, bound to 127.0.0.1."""
@@ -86,7 +89,9 @@ class ZammadSimulator(ZammadState):
         return self.base_url + self.cti_path
 
     async def start(self) -> str:
-        app = web.Application(middlewares=[self._record_middleware])
+        app = web.Application(
+            middlewares=[self._record_middleware], client_max_size=REQUEST_SIZE_LIMIT
+        )
         app.router.add_post("/api/v1/cti/done/bulk", self._cti_done_bulk)
         app.router.add_post("/api/v1/cti/done/{id}", self._cti_done)
         app.router.add_get("/api/v1/cti/log", self._cti_log)
@@ -98,6 +103,11 @@ class ZammadSimulator(ZammadState):
         app.router.add_get("/api/v1/ticket_states", self._ticket_states)
         app.router.add_get("/api/v1/tickets/{id}", self._tickets_show)
         app.router.add_post("/api/v1/tickets", self._tickets_create)
+        app.router.add_post("/api/v1/ticket_articles", self._articles_create)
+        app.router.add_get("/api/v1/ticket_articles/by_ticket/{id}", self._articles_by_ticket)
+        app.router.add_get("/api/v1/ticket_articles/{id}", self._articles_show)
+        app.router.add_put("/api/v1/ticket_articles/{id}", self._articles_update)
+        app.router.add_delete("/api/v1/ticket_articles/{id}", self._articles_delete)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         await self._bind()
@@ -427,3 +437,75 @@ class ZammadSimulator(ZammadState):
             group=str(data.get("group") or "Users"),
         )
         return web.json_response(self._public_ticket(self.tickets[ticket_id]), status=201)
+
+    # ------------------------------------------------------------------ ticket articles
+
+    async def _article_request(
+        self,
+        request: web.Request,
+        action: Callable[[dict[str, Any], dict[str, Any]], Any],
+        status: int = 200,
+    ) -> web.StreamResponse:
+        """Auth, injected faults, JSON parameters, Zammad's errors; ``action(user, params)``
+        returns the JSON to send (the rules are in `ZammadState`)."""
+        user, problem = self._authenticate(request, "ticket.agent")
+        if problem is not None:
+            return problem
+        assert user is not None
+        faulty, fault_status = self.take_article_fault()
+        if faulty and fault_status is not None:
+            return web.Response(text="Service Unavailable", status=fault_status)
+        record = self.requests[-1]
+        try:
+            params = parse_rails_params(
+                request.query_string, request.headers.get("Content-Type", ""), record.body
+            )
+        except ParamsError:
+            return self._error(request, 400, {"error": "Bad Request"})
+        params.update(request.match_info)
+        record.params = params
+        async with self._lock:
+            try:
+                result = action(user, params)
+            except ZammadError as exc:
+                return self._error(request, exc.status, exc.body)
+            if faulty:  # applied; the reply is lost on the way back
+                record.dropped = True
+                record.status = status
+                if request.transport is not None:
+                    request.transport.abort()
+                raise asyncio.CancelledError
+        return web.json_response(result, status=status)
+
+    async def _articles_create(self, request: web.Request) -> web.StreamResponse:
+        return await self._article_request(
+            request,
+            lambda user, params: self.public_article(self.create_article(user, params)),
+            status=201,
+        )
+
+    async def _articles_by_ticket(self, request: web.Request) -> web.StreamResponse:
+        return await self._article_request(
+            request,
+            lambda _user, params: [
+                self.public_article(a) for a in self.articles_by_ticket(params["id"])
+            ],
+        )
+
+    async def _articles_show(self, request: web.Request) -> web.StreamResponse:
+        return await self._article_request(
+            request, lambda _user, params: self.public_article(self.show_article(params["id"]))
+        )
+
+    async def _articles_update(self, request: web.Request) -> web.StreamResponse:
+        return await self._article_request(
+            request,
+            lambda _user, params: self.public_article(self.update_article(params["id"], params)),
+        )
+
+    async def _articles_delete(self, request: web.Request) -> web.StreamResponse:
+        def delete(user: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+            self.delete_article(user, params["id"])
+            return {}
+
+        return await self._article_request(request, delete)

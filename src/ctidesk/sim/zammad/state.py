@@ -13,6 +13,8 @@ tests read from ``violations``; it never invents an HTTP error Zammad would not 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import json
 import re
 import secrets
@@ -283,7 +285,17 @@ class ZammadState:
         self.tickets: dict[int, dict[str, Any]] = {}
         self.log: list[CtiLogRow] = []
         self.api_tokens: dict[str, tuple[int, frozenset[str]]] = {}
-        self._next_id = {"user": 1, "organization": 1, "ticket": 1, "log": 1, "caller_id": 1}
+        self._next_id = {
+            "user": 1,
+            "organization": 1,
+            "ticket": 1,
+            "log": 1,
+            "caller_id": 1,
+            "article": 1,
+        }
+        self.articles: dict[int, dict[str, Any]] = {}
+        self.article_delete_timeframe = timedelta(minutes=10)
+        self._article_faults: list[int | None] = []
         self._delay = 0.0
         self._fail_next: list[int] = []
         self._drop_rules: list[str | None] = []
@@ -405,16 +417,16 @@ class ZammadState:
             "organization_id": self.users[customer_id].get("organization_id"),
             "created_at": when,
             "updated_at": when,
-            "articles": [
-                {
-                    "sender": first_article_sender,
-                    "type": "phone",
-                    "subject": title,
-                    "body": first_article_body,
-                    "created_by_id": customer_id,
-                }
-            ],
         }
+        self.store_article(
+            ticket_id=ticket_id,
+            type_name="phone",
+            sender=first_article_sender,
+            subject=title,
+            body=first_article_body,
+            created_by_id=customer_id,
+            at=when,
+        )
         return ticket_id
 
     def seed_demo_data(self) -> None:
@@ -509,14 +521,13 @@ class ZammadState:
                     numbers += extract_numbers(value)
             add(numbers, "known", "User", user["id"], user["id"])
         for ticket in self.tickets.values():
-            articles = ticket["articles"]
+            articles = self.ticket_articles(ticket["id"])
             if not articles or articles[0]["sender"] != "Customer":
                 continue
             first = articles[0]
             numbers = []
-            for value in first.values():
-                if isinstance(value, str) and value:
-                    numbers += extract_numbers(value)
+            for key in ("subject", "body"):
+                numbers += extract_numbers(first.get(key))
             add(numbers, "maybe", "Ticket", ticket["id"], first["created_by_id"])
         return records
 
@@ -793,7 +804,7 @@ class ZammadState:
         }
 
     def _public_ticket(self, ticket: dict[str, Any]) -> dict[str, Any]:
-        data = {k: v for k, v in ticket.items() if k not in ("articles", "group")}
+        data = {k: v for k, v in ticket.items() if k != "group"}
         data["created_at"] = _iso(ticket["created_at"])
         data["updated_at"] = _iso(ticket["updated_at"])
         data["group_id"] = 1
@@ -847,6 +858,303 @@ class ZammadState:
 
     def _state_type(self, state_id: int) -> str:
         return next((s["state_type"] for s in TICKET_STATES if s["id"] == state_id), "")
+
+    # ------------------------------------------------------------------ ticket articles
+    #
+    # The rules of Zammad's ticket-article API, as its code has them (zammad/zammad):
+    # app/controllers/ticket_articles_controller.rb (create, index_by_ticket, update, destroy),
+    # app/controllers/concerns/creates_ticket_articles.rb (required body, type/sender defaults,
+    # attachment checks), app/models/ticket/article.rb (check_body: the body limit) and
+    # db/migrate/20120101000010_create_ticket.rb (column limits and defaults), and
+    # app/policies/ticket/article_policy.rb (who may delete an article).
+
+    def fail_next_articles(self, count: int, status: int = 503) -> None:
+        """Answer the next ``count`` article requests with ``status``, applying nothing."""
+        self._article_faults.extend([status] * count)
+
+    def drop_next_article_replies(self, count: int) -> None:
+        """Apply the next ``count`` article requests, then lose the reply (a proxy timeout)."""
+        self._article_faults.extend([None] * count)
+
+    def take_article_fault(self) -> tuple[bool, int | None]:
+        """(True, status) for an injected failure, (True, None) for a lost reply, else (False,)."""
+        if not self._article_faults:
+            return False, None
+        return True, self._article_faults.pop(0)
+
+    def ticket_articles(self, ticket_id: int) -> list[dict[str, Any]]:
+        """A ticket's articles in the order Zammad lists them (oldest first)."""
+        return sorted(
+            (a for a in self.articles.values() if a["ticket_id"] == ticket_id),
+            key=lambda a: (a["created_at"], a["id"]),
+        )
+
+    def store_article(
+        self,
+        *,
+        ticket_id: int,
+        type_name: str,
+        sender: str,
+        body: str,
+        created_by_id: int,
+        subject: str | None = None,
+        internal: bool = False,
+        content_type: str = "text/plain",
+        message_id: str | None = None,
+        preferences: dict[str, Any] | None = None,
+        attachments: list[dict[str, Any]] | None = None,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Store an article that already passed the checks (seeding uses it directly)."""
+        article_id = self._new_id("article")
+        when = at or self.clock()
+        article = {
+            "id": article_id,
+            "ticket_id": ticket_id,
+            "type": type_name,
+            "sender": sender,
+            "from": None,
+            "to": None,
+            "subject": subject,
+            "message_id": message_id,
+            "content_type": content_type,
+            "body": body,
+            "internal": internal,
+            "preferences": preferences or {},
+            "attachments": attachments or [],
+            "created_by_id": created_by_id,
+            "updated_by_id": created_by_id,
+            "created_at": when,
+            "updated_at": when,
+        }
+        self.articles[article_id] = article
+        ticket = self.tickets.get(ticket_id)
+        if ticket is not None and at is None:
+            ticket["updated_at"] = when
+        return article
+
+    def _ticket_or_404(self, value: object) -> dict[str, Any]:
+        """``Ticket.find``: an unknown or missing id is ActiveRecord::RecordNotFound, a 404."""
+        try:
+            ticket = self.tickets.get(int(str(value)))
+        except ValueError:
+            ticket = None
+        if ticket is None:
+            raise ZammadError(404, {"error": f"Couldn't find Ticket with 'id'={value}"})
+        return ticket
+
+    def _article_or_404(self, value: object) -> dict[str, Any]:
+        try:
+            article = self.articles.get(int(str(value)))
+        except ValueError:
+            article = None
+        if article is None:
+            raise ZammadError(404, {"error": f"Couldn't find Ticket::Article with 'id'={value}"})
+        return article
+
+    def create_article(self, user: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """``TicketArticlesController#create`` with ``CreatesTicketArticles#article_create``."""
+        ticket = self._ticket_or_404(params.get("ticket_id"))
+        body = params.get("body")
+        if body is None:
+            raise _unprocessable("Need at least an 'article body' field.")
+        body = str(body)
+        type_name = str(params.get("type") or "note")
+        if type_name not in ARTICLE_TYPES:
+            raise _unprocessable(f"No lookup value found for 'type': {json.dumps(type_name)}")
+        is_agent = "ticket.agent" in user.get("permissions", [])
+        sender = str(params.get("sender") or ("Agent" if is_agent else "Customer"))
+        if sender not in ARTICLE_SENDERS:
+            raise _unprocessable(f"No lookup value found for 'sender': {json.dumps(sender)}")
+        content_type = params.get("content_type")
+        content_type = "text/plain" if content_type in (None, "") else str(content_type)
+        if len(content_type) > CONTENT_TYPE_LIMIT:
+            raise _unprocessable(f"Value too long for content_type (limit {CONTENT_TYPE_LIMIT})")
+        if len(body) > BODY_LIMIT:
+            raise _unprocessable(
+                f"body if article is to large, {len(body)} chars - only {BODY_LIMIT} allowed"
+            )
+        subject = params.get("subject")
+        if subject is not None:
+            subject = re.sub(r"[\s\t\r]", " ", str(subject))
+            if len(subject) > STRING_LIMIT:
+                raise _unprocessable(f"Value too long for subject (limit {STRING_LIMIT})")
+        message_id = params.get("message_id")
+        if message_id is not None and len(str(message_id)) > STRING_LIMIT:
+            raise _unprocessable(f"Value too long for message_id (limit {STRING_LIMIT})")
+        internal = _rails_boolean(params.get("internal"))
+        if not is_agent:
+            sender, internal = "Customer", False
+            if type_name not in ("note", "web"):
+                type_name = "note"
+        attachments = _article_attachments(params.get("attachments"))
+        preferences = params.get("preferences")
+        return self.store_article(
+            ticket_id=ticket["id"],
+            type_name=type_name,
+            sender=sender,
+            body=body,
+            created_by_id=user["id"],
+            subject=subject,
+            internal=internal,
+            content_type=content_type,
+            message_id=None if message_id is None else str(message_id),
+            preferences=preferences if isinstance(preferences, dict) else None,
+            attachments=attachments,
+        )
+
+    def articles_by_ticket(self, ticket_id: object) -> list[dict[str, Any]]:
+        """``GET /ticket_articles/by_ticket/:id``: every article of the ticket, oldest first."""
+        ticket = self._ticket_or_404(ticket_id)
+        return self.ticket_articles(ticket["id"])
+
+    def show_article(self, article_id: object) -> dict[str, Any]:
+        return self._article_or_404(article_id)
+
+    def update_article(self, article_id: object, params: dict[str, Any]) -> dict[str, Any]:
+        """``#update``: only ``internal`` and ``preferences.highlight`` change; Zammad ignores
+        everything else (a new ``body`` too) and still answers 200."""
+        article = self._article_or_404(article_id)
+        ignored = sorted(set(params) - {"id", "internal", "preferences", "ticket_id"})
+        if ignored:
+            self._violation(
+                str(article["id"]),
+                "article-update",
+                "article-update-ignored",
+                f"Zammad updates only internal and preferences.highlight; ignored: {ignored}",
+            )
+        if params.get("internal") is not None:
+            article["internal"] = _rails_boolean(params["internal"])
+        preferences = params.get("preferences")
+        if isinstance(preferences, dict) and preferences.get("highlight"):
+            article["preferences"] = {
+                **article["preferences"],
+                "highlight": str(preferences["highlight"]),
+            }
+        article["updated_at"] = self.clock()
+        return article
+
+    def delete_article(self, user: dict[str, Any], article_id: object) -> None:
+        """``#destroy`` under ``Ticket::ArticlePolicy#destroy?``: agents delete their own notes
+        (internal, or of a non-communication type) within the delete timeframe."""
+        article = self._article_or_404(article_id)
+        refusal = None
+        if "ticket.agent" not in user.get("permissions", []):
+            refusal = "agent permission required"
+        elif article["created_by_id"] != user["id"]:
+            refusal = "you can only delete your own notes"
+        elif article["type"] not in ("note", "web") and not article["internal"]:
+            refusal = "communication articles cannot be deleted"
+        elif article["created_at"] <= self.clock() - self.article_delete_timeframe:
+            refusal = "note is too old to be deleted"
+        if refusal is not None:
+            raise ZammadError(403, {"error": "Not authorized", "error_human": refusal})
+        del self.articles[article["id"]]
+
+    def public_article(self, article: dict[str, Any]) -> dict[str, Any]:
+        """``attributes_with_association_names``: ids and names of type, sender and users."""
+        creator = self.users.get(article["created_by_id"], {})
+        return {
+            "id": article["id"],
+            "ticket_id": article["ticket_id"],
+            "type_id": ARTICLE_TYPES.index(article["type"]) + 1,
+            "type": article["type"],
+            "sender_id": ARTICLE_SENDERS.index(article["sender"]) + 1,
+            "sender": article["sender"],
+            "from": article["from"],
+            "to": article["to"],
+            "cc": None,
+            "subject": article["subject"],
+            "reply_to": None,
+            "message_id": article["message_id"],
+            "in_reply_to": None,
+            "content_type": article["content_type"],
+            "references": None,
+            "body": article["body"],
+            "internal": article["internal"],
+            "preferences": article["preferences"],
+            "updated_by_id": article["updated_by_id"],
+            "created_by_id": article["created_by_id"],
+            "created_by": creator.get("login"),
+            "updated_by": creator.get("login"),
+            "origin_by_id": None,
+            "created_at": _iso(article["created_at"]),
+            "updated_at": _iso(article["updated_at"]),
+            "attachments": [
+                {
+                    "id": index + 1,
+                    "filename": item["filename"],
+                    "size": str(len(item["data"])),
+                    "preferences": item["preferences"],
+                }
+                for index, item in enumerate(article["attachments"])
+            ],
+        }
+
+
+ARTICLE_TYPES = (
+    "email",
+    "sms",
+    "chat",
+    "fax",
+    "phone",
+    "twitter status",
+    "twitter direct-message",
+    "facebook feed post",
+    "facebook feed comment",
+    "note",
+    "web",
+    "telegram personal-message",
+)
+"""Zammad's seeded ``Ticket::Article::Type`` names (db/seeds/ticket_article_types.rb)."""
+ARTICLE_SENDERS = ("Agent", "Customer", "System")
+BODY_LIMIT = 1_500_000
+"""``Ticket::Article#check_body``: longer bodies are refused (422) unless the mail importer."""
+CONTENT_TYPE_LIMIT = 20
+"""``ticket_articles.content_type``: string(20), not null, default ``text/plain``."""
+STRING_LIMIT = 3000
+"""``subject``, ``message_id``, ``from``, ``to``: string(3000)."""
+_ATTACHMENT_KEYS = ("mime-type", "filename", "data")
+
+
+def _unprocessable(message: str) -> ZammadError:
+    return ZammadError(422, {"error": message, "error_human": message})
+
+
+def _rails_boolean(value: object) -> bool:
+    """ActiveRecord's boolean cast: false, 0, "0", "f", "false", "off" (any case) are false."""
+    if value is None or value == "":
+        return False
+    return str(value).strip().lower() not in ("false", "0", "f", "off", "n", "no")
+
+
+def _article_attachments(value: object) -> list[dict[str, Any]]:
+    """``article_create_attachments_params``: each needs mime-type, filename and strict
+    base64 data (line breaks removed first), else 422 naming the index."""
+    if not value:
+        return []
+    if not isinstance(value, list):
+        raise _unprocessable("Attachments must be a list")
+    found = []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise _unprocessable(
+                f"Attachment needs 'mime-type' param for attachment with index '{index}'"
+            )
+        for key in _ATTACHMENT_KEYS:
+            if not item.get(key):
+                raise _unprocessable(
+                    f"Attachment needs '{key}' param for attachment with index '{index}'"
+                )
+        try:
+            data = base64.b64decode(re.sub(r"[\r\n]", "", str(item["data"])), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise _unprocessable(f"Invalid base64 for attachment with index '{index}'") from exc
+        preferences = {"Mime-Type": str(item["mime-type"])}
+        if item.get("charset"):
+            preferences["Charset"] = str(item["charset"])
+        found.append({"filename": str(item["filename"]), "data": data, "preferences": preferences})
+    return found
 
 
 def _scalar(value: object) -> str | None:
