@@ -452,7 +452,7 @@ class ZammadSimulator(ZammadState):
         if problem is not None:
             return problem
         assert user is not None
-        faulty, fault_status = self.take_article_fault()
+        faulty, fault_status = self.take_article_fault(request.method)
         if faulty and fault_status is not None:
             return web.Response(text="Service Unavailable", status=fault_status)
         record = self.requests[-1]

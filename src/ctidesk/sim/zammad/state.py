@@ -295,7 +295,7 @@ class ZammadState:
         }
         self.articles: dict[int, dict[str, Any]] = {}
         self.article_delete_timeframe = timedelta(minutes=10)
-        self._article_faults: list[int | None] = []
+        self._article_faults: list[tuple[int | None, str | None]] = []
         self._delay = 0.0
         self._fail_next: list[int] = []
         self._drop_rules: list[str | None] = []
@@ -868,19 +868,24 @@ class ZammadState:
     # db/migrate/20120101000010_create_ticket.rb (column limits and defaults), and
     # app/policies/ticket/article_policy.rb (who may delete an article).
 
-    def fail_next_articles(self, count: int, status: int = 503) -> None:
-        """Answer the next ``count`` article requests with ``status``, applying nothing."""
-        self._article_faults.extend([status] * count)
+    def fail_next_articles(self, count: int, status: int = 503, method: str | None = None) -> None:
+        """Answer the next ``count`` article requests (of ``method`` only, if given) with
+        ``status``, applying nothing."""
+        self._article_faults.extend([(status, method)] * count)
 
-    def drop_next_article_replies(self, count: int) -> None:
-        """Apply the next ``count`` article requests, then lose the reply (a proxy timeout)."""
-        self._article_faults.extend([None] * count)
+    def drop_next_article_replies(self, count: int, method: str | None = None) -> None:
+        """Apply the next ``count`` article requests (of ``method`` only, if given), then lose
+        the reply (a proxy timing out)."""
+        self._article_faults.extend([(None, method)] * count)
 
-    def take_article_fault(self) -> tuple[bool, int | None]:
-        """(True, status) for an injected failure, (True, None) for a lost reply, else (False,)."""
-        if not self._article_faults:
-            return False, None
-        return True, self._article_faults.pop(0)
+    def take_article_fault(self, method: str) -> tuple[bool, int | None]:
+        """(True, status) for an injected failure, (True, None) for a lost reply, else
+        (False, None)."""
+        for index, (status, wanted) in enumerate(self._article_faults):
+            if wanted is None or wanted == method:
+                del self._article_faults[index]
+                return True, status
+        return False, None
 
     def ticket_articles(self, ticket_id: int) -> list[dict[str, Any]]:
         """A ticket's articles in the order Zammad lists them (oldest first)."""
