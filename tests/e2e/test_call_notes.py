@@ -225,7 +225,7 @@ async def test_one_complete_note_through_restart_outage_lost_reply_and_a_record_
         record["uuid"],
         transcription={"available": True, "summary": SUMMARY, "transcript": TRANSCRIPT},
     )
-    await until(lambda: (notes.status(call_id).text or "").find("not yet") >= 0)  # type: ignore[union-attr]
+    await until(lambda: notes.status(call_id).detail.startswith("not yet"))  # type: ignore[union-attr]
     w.zammad.drop_next_article_replies(1, method="POST")  # back; the note's reply is lost
     await w.zammad.come_back()
     w.nfon.resend_record(record["uuid"])  # NFON sends the complete record again
@@ -348,7 +348,7 @@ async def test_private_none_and_no_say_send_nothing(world: World) -> None:
     assert len(w.zammad.ticket_articles(ticket)) == before
     states = {notes.status(c).state for c in (private, none, unconfirmed)}  # type: ignore[union-attr]
     assert states == {NoteState.SKIPPED}
-    assert "private" in notes.status(private).text  # type: ignore[union-attr]
+    assert notes.status(private).private  # type: ignore[union-attr]
 
 
 async def test_notes_are_off_by_default(world: World, tmp_path: Path) -> None:

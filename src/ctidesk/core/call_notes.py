@@ -98,11 +98,14 @@ class NoteSettings:
 
 @dataclass(frozen=True)
 class NoteStatus:
-    """What the journal shows for a call: a sentence and the ticket's link."""
+    """What the journal shows for a call: the state, the ticket and its link, and a sentence
+    (``detail``) saying what was written or why not."""
 
     state: NoteState
-    text: str
-    ticket_url: str = ""
+    ticket_id: int | None
+    ticket_url: str
+    detail: str
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -523,17 +526,16 @@ class CallNoteService:
         url = ""
         if record.ticket_id is not None and self._articles is not None:
             url = self._articles.ticket_url(record.ticket_id)
-        texts = {
-            NoteState.OPEN: "no ticket chosen yet",
-            NoteState.WAITING: f"waiting for NFON's summary, then to ticket {record.ticket_id}",
-            NoteState.DUE: f"to be written to ticket {record.ticket_id}",
-            NoteState.WRITTEN: record.outcome + "; NFON's summary follows when it comes",
-            NoteState.COMPLETING: f"adding NFON's summary to ticket {record.ticket_id}",
-        }
-        text = texts.get(record.state, record.outcome)
+        detail = record.outcome
         if record.last_error and record.state in ACTIVE_STATES:
-            text += f" (not yet: {record.last_error})"
-        return NoteStatus(record.state, text, url)
+            detail = f"not yet: {record.last_error}"
+        return NoteStatus(
+            state=record.state,
+            ticket_id=record.ticket_id,
+            ticket_url=url,
+            detail=detail,
+            private=record.outcome.startswith("marked private"),
+        )
 
     def figures(self) -> NoteFigures:
         records = self._queue.all()
