@@ -424,3 +424,24 @@ async def test_kill_9_while_the_note_is_sent_makes_no_second_note(world: World) 
     await until(lambda: again.status(call_id).state in written)  # type: ignore[union-attr]
     assert len(w.notes_on(ticket)) == 1
     assert again.figures().duplicates_avoided == 1
+
+
+async def test_always_the_opened_ticket_also_after_a_restart(world: World) -> None:
+    """Point 1's setting: the opened ticket is the say, also when the card closes by itself
+    or ctidesk restarts before it was closed."""
+    w = world
+    w.settings = _settings(w.zammad.base_url, always_opened_ticket=True, wait_for_summary_seconds=0)
+    notes = w.start_notes()
+    ticket = w.maria_ticket()
+    base = datetime.now(UTC) - timedelta(minutes=20)
+    closed_by_itself = w.call(at=base)
+    notes.ticket_opened(closed_by_itself, ticket, label="#31002")
+    notes.finish(closed_by_itself, ticket_id=None, confirmed=False)
+    cut_by_restart = w.call(at=base + timedelta(minutes=5))
+    notes.ticket_opened(cut_by_restart, ticket)
+    notes = await w.restart()
+    written = {NoteState.WRITTEN, NoteState.DONE}
+    for call_id in (closed_by_itself, cut_by_restart):
+        await until(lambda c=call_id: notes.status(c).state in written)  # type: ignore[misc,union-attr]
+    assert len(w.notes_on(ticket)) == 2
+    assert notes.status(closed_by_itself).ticket_label == "#31002"  # type: ignore[union-attr]

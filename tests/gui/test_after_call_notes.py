@@ -98,6 +98,7 @@ def test_the_ticket_opened_during_the_call_is_proposed_and_done_confirms_it(
     card.done_button.click()
     status = notes.status(card.call_id)
     assert status is not None and status.state is NoteState.DUE and status.ticket_id == 1
+    assert status.ticket_label == "#31001"
 
 
 def test_without_a_ticket_opened_nothing_is_chosen_for_the_agent(
@@ -164,4 +165,4 @@ def test_the_journal_says_what_was_written_where(
     row = journal_window.model.row_of(card.call_id)
     assert row is not None
     journal_window.select_row(row)
-    assert "about to be written to ticket 1" in journal_window.zammad_note_label.text()
+    assert "about to be written to ticket #31001" in journal_window.zammad_note_label.text()

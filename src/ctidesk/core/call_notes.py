@@ -106,6 +106,8 @@ class NoteStatus:
     ticket_url: str
     detail: str
     private: bool = False
+    ticket_label: str = ""
+    """How the agent knows the ticket (its number, ``#31002``); empty: only the id is known."""
 
 
 @dataclass(frozen=True)
@@ -187,8 +189,11 @@ class CallNoteService:
             return
         self._queue.put(record.but(facts=replace(record.facts, customer=name)))
 
-    def ticket_opened(self, call_id: str, ticket_id: int, source: str = "opened") -> None:
-        """The agent opened (or created, ``source="created"``) a ticket from the pop-up."""
+    def ticket_opened(
+        self, call_id: str, ticket_id: int, source: str = "opened", label: str = ""
+    ) -> None:
+        """The agent opened (or created, ``source="created"``) a ticket from the pop-up;
+        ``label`` is how the agent knows it (its number)."""
         record = self._queue.get(call_id)
         if record is None or record.state is not NoteState.OPEN:
             return
@@ -196,6 +201,7 @@ class CallNoteService:
             record.but(
                 proposal_ticket=ticket_id,
                 proposal_source=source,
+                proposal_label=label,
                 history=(*record.history, f"ticket {ticket_id} {source} from the pop-up"),
             )
         )
@@ -213,6 +219,7 @@ class CallNoteService:
         notes: str = "",
         private: bool = False,
         confirmed: bool = True,
+        ticket_label: str = "",
     ) -> None:
         """The after-call card closed. ``confirmed``: the agent pressed Done with this choice
         (``ticket_id`` None: "none"); otherwise it closed by itself or with ✕."""
@@ -224,11 +231,13 @@ class CallNoteService:
             self._skip(record, "marked private: nothing was sent")
         elif confirmed and ticket_id is not None:
             source = record.proposal_source if ticket_id == record.proposal_ticket else "picked"
-            self._decide(record, ticket_id, source)
+            self._decide(record.but(ticket_label=ticket_label), ticket_id, source)
         elif confirmed:
             self._skip(record, 'no ticket chosen ("none")')
         elif self.settings.always_opened_ticket and record.proposal_ticket is not None:
-            self._decide(record, record.proposal_ticket, "always the opened ticket")
+            proposal = record.proposal_ticket
+            record = record.but(ticket_label=record.proposal_label)
+            self._decide(record, proposal, "always the opened ticket")
         else:
             self._skip(record, "no ticket chosen: the after-call card closed without one")
 
@@ -535,6 +544,7 @@ class CallNoteService:
             ticket_url=url,
             detail=detail,
             private=record.outcome.startswith("marked private"),
+            ticket_label=record.ticket_label,
         )
 
     def figures(self) -> NoteFigures:

@@ -55,7 +55,9 @@ class NoteRecord:
     facts: CallFacts | None = None
     proposal_ticket: int | None = None
     proposal_source: str = ""
+    proposal_label: str = ""
     ticket_id: int | None = None
+    ticket_label: str = ""
     ticket_source: str = ""
     agent_notes: str = ""
     nfon: NfonSummary | None = None

@@ -494,7 +494,7 @@ class JournalWindow(QWidget):
 
     def _note_text(self, status: NoteStatus) -> str:
         """One line for the details: what was written to which ticket, with its link."""
-        ticket = str(status.ticket_id or "")
+        ticket = status.ticket_label or str(status.ticket_id or "")
         texts = {
             NoteState.OPEN: self.tr("Zammad note: no ticket chosen yet."),
             NoteState.WAITING: self.tr(

@@ -160,6 +160,7 @@ class CallerCard(QFrame):
         self._notes = notes
         self._note_finished = False
         self._confirmed = False
+        self._ticket_labels: dict[int, str] = {}
         self._call = call
         self._info: CallerInfo | None = None
         self.compact = compact
@@ -344,7 +345,8 @@ class CallerCard(QFrame):
         for ticket in tickets:
             choice.addItem(f"#{ticket.number}  {ticket.title}", ticket.id)
         if wanted is not None and wanted not in known:
-            choice.insertItem(0, self.tr("Ticket %1").replace("%1", str(wanted)), wanted)
+            label = self._ticket_labels.get(wanted) or str(wanted)
+            choice.insertItem(0, self.tr("Ticket %1").replace("%1", label), wanted)
         choice.addItem(self.tr("New ticket…"), NEW_TICKET)
         choice.addItem(self.tr("None: no note in Zammad"), None)
         index = choice.findData(wanted) if wanted is not None else -1
@@ -370,6 +372,7 @@ class CallerCard(QFrame):
 
     def ticket_created(self, ticket: TicketSummary) -> None:
         """A ticket created from this card: it is the note's ticket now."""
+        self._ticket_labels[ticket.id] = f"#{ticket.number}"
         self._fill_ticket_choice(select=ticket.id)
 
     def _finish_note(self) -> None:
@@ -378,9 +381,11 @@ class CallerCard(QFrame):
             return
         self._note_finished = True
         private = self.__dict__.get("private_box") is not None and self.private_box.isChecked()
+        chosen = self.chosen_ticket()
         self._notes.finish(
             self.call_id,
-            ticket_id=self.chosen_ticket(),
+            ticket_id=chosen,
+            ticket_label=self._ticket_labels.get(chosen, "") if chosen is not None else "",
             notes=self.notes_edit.toPlainText(),
             private=private,
             confirmed=self._confirmed,
@@ -579,6 +584,8 @@ class CallerCard(QFrame):
 
     def update_info(self, info: CallerInfo) -> None:
         self._info = info
+        for ticket in (*info.open_tickets, *info.closed_tickets):
+            self._ticket_labels[ticket.id] = f"#{ticket.number}"
         lines: list[str] = []
         if info.error:
             lines.append(self.tr("Zammad lookup failed: %1").replace("%1", info.error))
@@ -662,7 +669,8 @@ class CallerCard(QFrame):
         """A ticket opened from the card is the call's note's ticket, unless the agent picks
         another in the after-call card."""
         if self._notes is not None and ticket_id is not None:
-            self._notes.ticket_opened(self.call_id, ticket_id)
+            label = self._ticket_labels.get(ticket_id, "")
+            self._notes.ticket_opened(self.call_id, ticket_id, label=label)
             self._fill_ticket_choice(select=ticket_id)
 
     def _refresh_buttons(self) -> None:
@@ -927,7 +935,7 @@ class PopupStack(QObject):
 
     def _on_ticket_created(self, call_id: str, ticket: TicketSummary) -> None:
         if self._notes is not None:
-            self._notes.ticket_opened(call_id, ticket.id, "created")
+            self._notes.ticket_opened(call_id, ticket.id, "created", f"#{ticket.number}")
         card = self._cards.get(call_id)
         if card is not None:
             card.ticket_created(ticket)
