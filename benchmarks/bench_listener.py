@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import Figure, percentile, print_figures
+from benchmarks.common import Figure, percentile, print_figures, read_line
 
 MAX_CONNECTIONS_PER_SOURCE = 16
 """The listener's cap per address (`action_url.MAX_CONNECTIONS_PER_SOURCE`), repeated here so
@@ -35,6 +35,7 @@ IDLE_CONNECTIONS = 1_000
 RINGS = 200
 DESKTOP_FILE_LIMIT = 1_024
 REFUSED_SECONDS = 60.0
+CHILD_READY_SECONDS = 30.0
 RING = f"GET /gs/{TOKEN}/in?r=+4930123456&n=Jane Doe HTTP/1.1\r\nHost: pc\r\n\r\n".encode()
 WRONG = RING.replace(TOKEN.encode(), b"not-the-token-123")
 
@@ -165,7 +166,12 @@ def bench_listener(
         )
         assert child.stdin is not None and child.stdout is not None
         try:
-            port = int(child.stdout.readline())
+            line = read_line(child.stdout, CHILD_READY_SECONDS)
+            if not line.strip():
+                raise SystemExit(
+                    f"the listener process printed no port within {CHILD_READY_SECONDS:.0f} s"
+                )
+            port = int(line)
 
             async def measure() -> tuple[list[float], list[float], int, int, int]:
                 quiet = [t for t in [await _ring(port) for _ in range(rings)] if t is not None]

@@ -2945,6 +2945,16 @@ Trotzdem wählen?</translation>
         <translation>%1 hat um %2 angerufen. Hier klicken, um zurückzurufen.</translation>
     </message>
     <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="329"/>
+        <source>%1 called at %2.</source>
+        <translation>%1 hat um %2 angerufen.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/tray.py" line="339"/>
+        <source>Call back</source>
+        <translation>Zurückrufen</translation>
+    </message>
+    <message>
         <location filename="../../src/ctidesk/gui/tray.py" line="310"/>
         <source>Missed call</source>
         <translation>Verpasster Anruf</translation>

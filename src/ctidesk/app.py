@@ -35,11 +35,12 @@ from ctidesk.core.tracker import CallTracker
 if TYPE_CHECKING:
     import httpx
 
-    from ctidesk.clients.grandstream.action_url import ActionUrlListener
-    from ctidesk.clients.grandstream.client import GrandstreamClient
-    from ctidesk.clients.grandstream.control import GrandstreamPhoneControl
-    from ctidesk.clients.nfon import NfonServices
-    from ctidesk.clients.nfon.cti import CtiClient
+    from ctidesk.clients.grandstream import (
+        ActionUrlListener,
+        GrandstreamClient,
+        GrandstreamPhoneControl,
+    )
+    from ctidesk.clients.nfon import CtiClient, NfonServices
     from ctidesk.clients.zammad import ZammadServices
     from ctidesk.core.call_notes import CallNoteService
 
@@ -264,7 +265,7 @@ class Network:
 
     async def zammad_status(self) -> SystemStatus:
         """Probe: does the agent's Zammad API token work?"""
-        from ctidesk.clients.zammad.probe import probe_api_token
+        from ctidesk.clients.zammad import probe_api_token
 
         if self.zammad is None or self.zammad.lookup is None:
             return self.statuses.get(ZAMMAD) or _off(ZAMMAD)
@@ -352,35 +353,39 @@ async def start_network(
 
 async def _start_phone(context: Context, core: Core, network: Network) -> None:
     """Control, Action URL listener and (as fallback) the line poller."""
-    from ctidesk.clients.grandstream import factory
-    from ctidesk.clients.grandstream.errors import PhoneNotConfigured
+    from ctidesk.clients.grandstream import (
+        PhoneNotConfigured,
+        action_url_token,
+        build_grandstream_services,
+        listen_address_for,
+        public_host_for,
+    )
 
     settings = context.settings
-    phone, region = settings.phone, settings.dialing.default_region
+    phone = settings.phone
     if not phone.enabled:
         network.report(SystemStatus(system=PHONE, state=ReachState.DISABLED, detail="switched off"))
         return
     try:
-        client = factory.client_from_settings(phone, context.secrets)
+        services = build_grandstream_services(
+            settings,
+            context.secrets,
+            on_event=core.tracker.handle,
+            on_dnd=network.phone_reported_dnd,
+            on_status=network.report,
+        )
     except PhoneNotConfigured as exc:
         network.report(SystemStatus(system=PHONE, state=ReachState.MISCONFIGURED, detail=str(exc)))
         return
-    network.phone_client = client
-    network._source_closers.append(client.aclose)
-    control = factory.control_from_settings(client, settings.dialing)
-    network.phone = control
+    network.phone_client = services.client
+    network._source_closers.append(services.client.aclose)
+    network.phone = services.control
     listening = False
-    if phone.action_url_enabled:
+    listener = services.listener
+    if listener is not None:
         try:
-            listener = factory.listener_from_settings(
-                phone,
-                context.secrets,
-                on_event=core.tracker.handle,
-                on_dnd=network.phone_reported_dnd,
-                default_region=region,
-            )
-            context.redactor.add(factory.action_url_token(context.secrets))
-            bind = factory.listen_address_for(phone)
+            context.redactor.add(action_url_token(context.secrets))
+            bind = listen_address_for(phone)
             host, port = await listener.start(bind, phone.listen_port)
         except (OSError, SecretStoreUnavailable, PhoneNotConfigured) as exc:
             log.warning("Action URL listener could not start (%s); polling the phone instead", exc)
@@ -390,17 +395,11 @@ async def _start_phone(context: Context, core: Core, network: Network) -> None:
             network.action_url_listener = listener
             listening = True
             try:
-                network.action_urls = listener.action_urls(factory.public_host_for(phone), port)
+                network.action_urls = listener.action_urls(public_host_for(phone), port)
             except PhoneNotConfigured as exc:
                 log.warning("%s", exc)
-    if not listening or phone.poll_when_no_action_url:
-        poller = factory.poller_from_settings(
-            phone,
-            client,
-            on_event=core.tracker.handle,
-            on_status=network.report,
-            default_region=region,
-        )
+    poller = services.poller
+    if poller is not None and (not listening or phone.poll_when_no_action_url):
         if listening:
             poller.idle_interval = phone.poll_max_backoff_seconds
         poller.start()
@@ -437,10 +436,10 @@ def _start_zammad(context: Context, core: Core, network: Network) -> None:
 
 def _start_call_notes(context: Context, core: Core, network: Network) -> None:
     """After-call notes to Zammad tickets (``[call_notes]``, off by default)."""
-    from ctidesk.clients.zammad.articles import build_call_notes
+    from ctidesk.clients.zammad import call_note_service
 
     lookup = network.zammad.lookup if network.zammad is not None else None
-    notes = build_call_notes(
+    notes = call_note_service(
         context.settings,
         context.paths.call_notes_file,
         lookup,
@@ -456,9 +455,13 @@ def _start_nfon(
     context: Context, core: Core, network: Network, open_browser: Callable[[str], object]
 ) -> None:
     """Login with NFON, the call history stream (while signed in) and the optional CTI API."""
-    from ctidesk.clients.nfon import build_nfon_services
-    from ctidesk.clients.nfon.records import CallRecord, to_nfon_summary
-    from ctidesk.clients.nfon.stream import StreamStatus, journal_sink
+    from ctidesk.clients.nfon import (
+        CallRecord,
+        StreamStatus,
+        build_nfon_services,
+        journal_sink,
+        to_nfon_summary,
+    )
 
     settings = context.settings
     if not settings.nfon.enabled:

@@ -15,8 +15,7 @@ async def check_nfon(context: Context) -> CheckResult:
     """Signed in to NFON and the token refresh works; the CTI login too when it is enabled."""
     import httpx
 
-    from ctidesk.clients.nfon import build_nfon_services
-    from ctidesk.clients.nfon.errors import NfonError
+    from ctidesk.clients.nfon import NfonError, build_nfon_services
     from ctidesk.doctor import CheckResult, Status
 
     nfon = context.settings.nfon
@@ -53,7 +52,7 @@ async def check_zammad_cti(context: Context) -> CheckResult:
     is logged (see `ctidesk.clients.zammad.probe`)."""
     import httpx
 
-    from ctidesk.clients.zammad.probe import probe_cti_endpoint
+    from ctidesk.clients.zammad import probe_cti_endpoint
     from ctidesk.doctor import CheckResult, Status
 
     async with httpx.AsyncClient(follow_redirects=False) as http:
@@ -66,8 +65,7 @@ async def check_zammad_api(context: Context) -> CheckResult:
     """The agent's Zammad API token is accepted (users, tickets, caller log)."""
     import httpx
 
-    from ctidesk.clients.zammad.lookup import ZammadLookup
-    from ctidesk.clients.zammad.probe import probe_api_token
+    from ctidesk.clients.zammad import ZammadLookup, probe_api_token
     from ctidesk.doctor import CheckResult, Status
 
     async with httpx.AsyncClient(follow_redirects=False) as http:
@@ -82,15 +80,18 @@ CLIENT_CHECKS.extend([check_zammad_cti, check_zammad_api])
 
 async def check_phone(context: Context) -> CheckResult:
     """The phone answers and accepts the passcode; reports the model family and its lines."""
-    from ctidesk.clients.grandstream.errors import GrandstreamError, PhoneNotConfigured
-    from ctidesk.clients.grandstream.factory import client_from_settings
+    from ctidesk.clients.grandstream import (
+        GrandstreamError,
+        PhoneNotConfigured,
+        build_grandstream_services,
+    )
     from ctidesk.doctor import CheckResult, Status
 
     phone = context.settings.phone
     if not phone.enabled:
         return CheckResult("phone", Status.SKIPPED, "the phone is switched off in the settings")
     try:
-        client = client_from_settings(phone, context.secrets)
+        client = build_grandstream_services(context.settings, context.secrets).client
     except PhoneNotConfigured as exc:
         return CheckResult("phone", Status.PROBLEM, str(exc))
     try:

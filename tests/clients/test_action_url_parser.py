@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from ctidesk.clients.grandstream.action_url import (
     ActionUrlListener,
-    build_action_urls,
+    action_urls_for,
     hit_to_dnd,
     hit_to_event,
     match_action,
@@ -116,12 +116,12 @@ def test_wrong_token_path_or_event_is_no_hit() -> None:
 
 
 def test_action_urls_are_short_and_carry_token_and_mac() -> None:
-    urls = build_action_urls("pc-of-agent.example", 65535, TOKEN)
+    urls = action_urls_for("pc-of-agent.example", 65535, TOKEN)
     assert set(urls) >= {"incoming_call", "missed_call", "open_dnd", "close_dnd", "hold_call"}
     for url in urls.values():
         assert len(url) <= 256 and TOKEN in url and "$mac" in url
         assert url.startswith("http://pc-of-agent.example:65535/gs/")
-    assert build_action_urls("::1", 80, TOKEN)["incoming_call"].startswith("http://[::1]:80/")
+    assert action_urls_for("::1", 80, TOKEN)["incoming_call"].startswith("http://[::1]:80/")
 
 
 def listener() -> ActionUrlListener:

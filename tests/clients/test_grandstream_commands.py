@@ -93,7 +93,7 @@ async def test_build_phone_wires_listener_and_poller_into_the_tracker(
     sim: PhoneSimulator, tmp_path: Path
 ) -> None:
     from ctidesk.app import Context, Core, build_core, build_phone
-    from ctidesk.clients.grandstream.action_url import build_action_urls
+    from ctidesk.clients.grandstream.action_url import action_urls_for
     from ctidesk.config.logs import Redactor
     from ctidesk.config.paths import AppPaths
 
@@ -108,7 +108,7 @@ async def test_build_phone_wires_listener_and_poller_into_the_tracker(
         assert control is not None
         token = context.secrets.get(SecretName.ACTION_URL_TOKEN)
         assert token and len(token) >= 16
-        assert "incoming_call" in build_action_urls("127.0.0.1", 1, token)
+        assert "incoming_call" in action_urls_for("127.0.0.1", 1, token)
         sim.ring("+4930123456", "Jane Doe")
         for _ in range(100):
             if core.tracker.live_calls():

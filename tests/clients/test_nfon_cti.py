@@ -19,7 +19,7 @@ from ctidesk.clients.nfon.cti import (
     LineStatus,
     Presence,
     parse_cti_call,
-    parse_line_state,
+    parse_line_status,
 )
 from ctidesk.clients.nfon.errors import CtiLoginError, NfonApiError
 from ctidesk.core.calls import CallEvent, CallState, EndCause, EventKind, EventSource
@@ -144,14 +144,14 @@ async def test_states_snapshot_and_stream(sim: NfonSimulator, http: httpx.AsyncC
     client = _client(sim, http)
     snapshot = await client.line_states(["1002"])
     assert [s.extension for s in snapshot] == ["1002"]
-    seen: list[LineState] = []
+    seen: list[LineStatus] = []
     task = asyncio.get_running_loop().create_task(client.watch_line_states(seen.append))
     try:
         await _until(lambda: len(seen) == 2)
         sim.set_line_state("1002", "ringing", None)
         await _until(lambda: len(seen) == 3)
-        assert seen[-1].line is LineStatus.RINGING and seen[-1].presence is Presence.NONE
-        assert client.known_states["1002"].line is LineStatus.RINGING
+        assert seen[-1].line is LineState.RINGING and seen[-1].presence is Presence.NONE
+        assert client.known_states["1002"].line is LineState.RINGING
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -261,7 +261,7 @@ def test_aggregator_keys_legs_by_uuid_and_extension_and_infers_extension() -> No
 
 
 def test_parsers_are_lenient() -> None:
-    state = parse_line_state(
+    state = parse_line_status(
         {
             "extension": 1001,
             "line": "on-fire",
@@ -270,8 +270,8 @@ def test_parsers_are_lenient() -> None:
         }
     )
     assert state is not None and state.extension == "1001"
-    assert state.line is LineStatus.UNKNOWN and state.presence is Presence.NONE
+    assert state.line is LineState.UNKNOWN and state.presence is Presence.NONE
     assert state.updated == datetime(2013, 10, 27, 11, 1, 10, 69620, tzinfo=UTC)
-    assert parse_line_state({"line": "idle"}) is None
+    assert parse_line_status({"line": "idle"}) is None
     assert parse_cti_call({"state": "ring"}) is None
     assert parse_cti_call(["not", "a", "call"]) is None

@@ -209,7 +209,7 @@ async def test_flapping_server_is_no_busy_loop() -> None:
         for _ in range(5):
             sim.drop_streams()
             await _until(lambda: sim.open_history_streams == 1)
-        delays = [h.stream.backoff_delay(n) for n in range(1, 8)]
+        delays = [h.stream.backoff.delay(n) for n in range(1, 8)]
         assert all(d > 0 for d in delays)
         assert delays[-1] <= 0.04 and delays[3] >= 0.02
 

@@ -23,7 +23,7 @@ from ctidesk.clients.grandstream.models import (
     parse_hs_status,
     parse_phone_status,
 )
-from ctidesk.clients.nfon.cti import parse_cti_call, parse_line_state
+from ctidesk.clients.nfon.cti import parse_cti_call, parse_line_status
 from ctidesk.clients.nfon.errors import DiscoveryError, NfonError
 from ctidesk.clients.nfon.history import CallHistoryClient
 from ctidesk.clients.nfon.oauth import jwt_claims, parse_discovery
@@ -79,7 +79,7 @@ cti_keys = st.sampled_from(["uuid", "extension", "line", "presence", "state", "d
 @given(data=st.dictionaries(cti_keys | st.text(max_size=8), json_values, max_size=7) | json_values)
 def test_nfon_cti_objects_never_raise(data: object) -> None:
     parse_cti_call(data)
-    parse_line_state(data)
+    parse_line_status(data)
 
 
 @given(token=st.text(max_size=80) | st.lists(st.text(max_size=30), max_size=4).map(".".join))

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from ctidesk.clients.zammad.forwarder import backoff_seconds
+from ctidesk.clients.backoff import backoff_delay
 from ctidesk.config.secrets import SecretName
 from ctidesk.core.calls import EndCause, EventKind
 from ctidesk.core.ports import ReachState
@@ -84,8 +84,8 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap() -> None:
     rng = random.Random(7)
     for failures, low, high in [(1, 0.5, 1.0), (2, 1.0, 2.0), (5, 8.0, 16.0), (40, 150.0, 300.0)]:
         for _ in range(20):
-            assert low <= backoff_seconds(failures, 1.0, 300.0, rng) <= high
-    assert len({backoff_seconds(3, 1.0, 300.0, rng) for _ in range(10)}) > 1
+            assert low <= backoff_delay(failures, 1.0, 300.0, rng.random) <= high
+    assert len({backoff_delay(3, 1.0, 300.0, rng.random) for _ in range(10)}) > 1
 
 
 async def test_lost_replies_after_zammad_applied_them_are_not_applied_twice(

@@ -19,6 +19,7 @@ TOOL_PACKAGES = {
     "Xvfb": "xvfb",
     "xsel": "xsel",
     "xwininfo": "x11-utils",
+    "dbus-daemon": "dbus-daemon",
 }
 """The Debian package that brings each X tool the end-to-end tests run (`.ci/run` installs them)."""
 

@@ -23,7 +23,7 @@ from ctidesk.clients.nfon.history import CallHistoryClient
 from ctidesk.clients.nfon.oauth import TokenManager
 from ctidesk.clients.nfon.records import CallRecord, to_nfon_summary
 from ctidesk.clients.nfon.stream import HistoryStream, journal_sink
-from ctidesk.clients.zammad.articles import build_call_notes
+from ctidesk.clients.zammad.articles import call_note_service
 from ctidesk.clients.zammad.lookup import ZammadLookup
 from ctidesk.config.secrets import MemorySecretStore, SecretName
 from ctidesk.config.settings import CallNotesSettings, NfonSettings, Settings, ZammadSettings
@@ -77,7 +77,7 @@ class World:
         return ZammadLookup(settings=self.settings.zammad, secrets=store, http=self.http)
 
     def start_notes(self, queue: Path | None = None) -> CallNoteService:
-        notes = build_call_notes(
+        notes = call_note_service(
             self.settings,
             queue or self.home / "call-notes.sqlite3",
             self.lookup(),
@@ -311,7 +311,7 @@ async def test_a_second_pc_never_writes_a_second_note(world: World) -> None:
 async def test_without_nfon_the_note_has_what_ctidesk_knows(world: World, tmp_path: Path) -> None:
     """Point 5: no NFON, no waiting; the note says times, customer, agent and notes."""
     w = world
-    notes = build_call_notes(
+    notes = call_note_service(
         w.settings, tmp_path / "no-nfon.sqlite3", w.lookup(), summary_expected=lambda: False
     )
     assert notes is not None
@@ -355,7 +355,7 @@ async def test_notes_are_off_by_default(world: World, tmp_path: Path) -> None:
     """Point 4: nothing is built (so nothing is sent) until the agent turns notes on."""
     settings = Settings(zammad=ZammadSettings(url=world.zammad.base_url))
     assert (
-        build_call_notes(settings, tmp_path / "q.sqlite3", None, summary_expected=lambda: True)
+        call_note_service(settings, tmp_path / "q.sqlite3", None, summary_expected=lambda: True)
         is None
     )
 
@@ -364,7 +364,7 @@ WRITER = """
 import asyncio, sys
 from datetime import datetime
 import httpx
-from ctidesk.clients.zammad.articles import build_call_notes
+from ctidesk.clients.zammad.articles import call_note_service
 from ctidesk.clients.zammad.lookup import ZammadLookup
 from ctidesk.config.secrets import MemorySecretStore, SecretName
 from ctidesk.config.settings import CallNotesSettings, Settings, ZammadSettings
@@ -378,7 +378,7 @@ async def main():
             secrets=MemorySecretStore({SecretName.ZAMMAD_API_TOKEN: token}),
             http=http,
         )
-        notes = build_call_notes(settings, __import__("pathlib").Path(queue), lookup,
+        notes = call_note_service(settings, __import__("pathlib").Path(queue), lookup,
                                  summary_expected=lambda: False)
         print("writing", flush=True)
         await notes.process_due()
@@ -393,7 +393,7 @@ async def test_kill_9_while_the_note_is_sent_makes_no_second_note(world: World) 
     w = world
     w.settings = _settings(w.zammad.base_url, wait_for_summary_seconds=0)
     queue = w.home / "killed.sqlite3"
-    notes = build_call_notes(w.settings, queue, w.lookup(), summary_expected=lambda: False)
+    notes = call_note_service(w.settings, queue, w.lookup(), summary_expected=lambda: False)
     assert notes is not None
     w.tracker.subscribe(notes.on_call_changed)
     ticket = w.maria_ticket()

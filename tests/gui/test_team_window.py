@@ -78,9 +78,9 @@ def test_follows_the_cti_simulator_and_dials_with_a_click(
 
 
 def test_an_async_iterator_can_feed_it_too(qtbot: QtBot, bridge: DesktopBridge, run: Run) -> None:
-    async def states() -> AsyncIterator[LineState]:
-        yield LineState(extension="200", line=LineStatus.OFFLINE, presence=Presence.OFFLINE)
-        yield LineState(extension="30", line=LineStatus.IN_USE, presence=Presence.AVAILABLE)
+    async def states() -> AsyncIterator[LineStatus]:
+        yield LineStatus(extension="200", line=LineState.OFFLINE, presence=Presence.OFFLINE)
+        yield LineStatus(extension="30", line=LineState.IN_USE, presence=Presence.AVAILABLE)
 
     window = TeamWindow(dial=bridge.dial, submit=bridge.submit)
     qtbot.addWidget(window)

@@ -101,7 +101,7 @@ async def _serve(context: Any) -> int:
     import signal
 
     from ctidesk.app import build_core, start_network
-    from ctidesk.clients.grandstream.action_url import masked_action_url
+    from ctidesk.clients.grandstream import masked_action_url
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -9,7 +9,13 @@ import argparse
 import json
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ctidesk.app import Context
+    from ctidesk.clients.nfon import NfonServices
 
 T = TypeVar("T")
 
@@ -46,7 +52,7 @@ def _run(work: Callable[[], Awaitable[T]]) -> T:
     imported here, not when the parser is built on every start)."""
     import asyncio
 
-    from ctidesk.clients.nfon.errors import NfonError
+    from ctidesk.clients.nfon import NfonError
 
     async def guarded() -> T:
         try:
@@ -57,6 +63,20 @@ def _run(work: Callable[[], Awaitable[T]]) -> T:
     return asyncio.run(guarded())
 
 
+def nfon_services(context: Context, http: httpx.AsyncClient) -> NfonServices:
+    """The NFON services a command uses: new tokens are redacted from the log at once, and
+    the refresh lock keeps this process and a running desktop from refreshing together."""
+    from ctidesk.clients.nfon import build_nfon_services
+
+    return build_nfon_services(
+        context.settings,
+        http,
+        context.secrets,
+        on_new_secret=context.redactor.add,
+        refresh_lock=context.paths.nfon_refresh_lock,
+    )
+
+
 def _login(args: argparse.Namespace) -> int:
     from ctidesk.app import open_context
 
@@ -65,16 +85,8 @@ def _login(args: argparse.Namespace) -> int:
     async def run() -> None:
         import httpx
 
-        from ctidesk.clients.nfon import build_nfon_services
-
         async with httpx.AsyncClient(timeout=20) as http:
-            services = build_nfon_services(
-                context.settings,
-                http,
-                context.secrets,
-                on_new_secret=context.redactor.add,
-                refresh_lock=context.paths.nfon_refresh_lock,
-            )
+            services = nfon_services(context, http)
             await services.tokens.login(on_url=_say_opening)
             print(f"Signed in to NFON as {services.tokens.account_label()}.")
 
@@ -101,15 +113,8 @@ def _logout(args: argparse.Namespace) -> int:
     async def run() -> bool:
         import httpx
 
-        from ctidesk.clients.nfon import build_nfon_services
-
         async with httpx.AsyncClient(timeout=10) as http:
-            services = build_nfon_services(
-                context.settings,
-                http,
-                context.secrets,
-                refresh_lock=context.paths.nfon_refresh_lock,
-            )
+            services = nfon_services(context, http)
             if not services.tokens.signed_in:
                 print("Not signed in to NFON; nothing to do.")
                 return True
@@ -140,17 +145,10 @@ def _history(args: argparse.Namespace) -> int:
     async def run() -> list[Any]:
         import httpx
 
-        from ctidesk.clients.nfon import build_nfon_services
-        from ctidesk.clients.nfon.history import Filter, HistoryQuery
+        from ctidesk.clients.nfon import Filter, HistoryQuery
 
         async with httpx.AsyncClient(timeout=20) as http:
-            services = build_nfon_services(
-                context.settings,
-                http,
-                context.secrets,
-                on_new_secret=context.redactor.add,
-                refresh_lock=context.paths.nfon_refresh_lock,
-            )
+            services = nfon_services(context, http)
             query = HistoryQuery(
                 search=args.search or None,
                 filters=[Filter.MISSED] if args.missed else [],

@@ -36,20 +36,21 @@ def _fail(message: str) -> int:
 
 def _action_urls(args: argparse.Namespace) -> int:
     from ctidesk.app import open_context
-    from ctidesk.clients.grandstream.action_url import (
+    from ctidesk.clients.grandstream import (
         EVENT_FIELD_NAMES,
         EVENT_PVALUES,
-        build_action_urls,
+        GrandstreamError,
+        action_url_token,
+        action_urls_for,
+        public_host_for,
     )
-    from ctidesk.clients.grandstream.errors import GrandstreamError
-    from ctidesk.clients.grandstream.factory import action_url_token, public_host_for
 
     context = open_context(args.config)
     phone = context.settings.phone
     try:
         host = args.host or public_host_for(phone)
         token = action_url_token(context.secrets)
-        urls = build_action_urls(host, args.port or phone.listen_port, token)
+        urls = action_urls_for(host, args.port or phone.listen_port, token)
     except (GrandstreamError, ValueError) as exc:
         return _fail(str(exc))
     if args.json:
@@ -67,7 +68,7 @@ def _phone(args: argparse.Namespace) -> int:
     import asyncio
 
     from ctidesk.app import open_context
-    from ctidesk.clients.grandstream.errors import GrandstreamError
+    from ctidesk.clients.grandstream import GrandstreamError
 
     context = open_context(args.config)
     args.value = " ".join(args.value) or None
@@ -84,16 +85,15 @@ def _phone(args: argparse.Namespace) -> int:
 
 
 async def _run_phone(context: Any, action: str, value: str | None) -> str:
-    from ctidesk.clients.grandstream.factory import client_from_settings, control_from_settings
-    from ctidesk.clients.grandstream.models import LineState, LineStatus
+    from ctidesk.clients.grandstream import LineState, LineStatus, build_grandstream_services
     from ctidesk.core.calls import Call, CallState, Direction
     from ctidesk.core.numbers import parse_number
 
     settings = context.settings
     region = settings.dialing.default_region
-    client = client_from_settings(settings.phone, context.secrets)
+    services = build_grandstream_services(settings, context.secrets)
+    client, control = services.client, services.control
     try:
-        control = control_from_settings(client, settings.dialing)
         family = await client.family()
         if action == "status":
             lines = await control.lines()

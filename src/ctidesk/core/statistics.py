@@ -25,6 +25,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import ClassVar
 
 HOURS_PER_DAY = 24
 SECONDS_PER_HOUR = 3600
@@ -52,15 +53,15 @@ class Period:
         return cls(midnight - timedelta(days=days - 1), midnight + timedelta(days=1))
 
 
-@dataclass
-class DayStats:
-    day: date
+@dataclass(kw_only=True)
+class Counts:
+    """The calls of one bucket: an hour, a day or the whole period."""
+
+    _SUMMED: ClassVar[tuple[str, ...]] = ("total", "answered", "missed", "in_progress")
+
     total: int = 0
     answered: int = 0
     missed: int = 0
-    waiting_seconds: float = 0.0
-    waiting_calls: int = 0
-    talking_seconds: float = 0.0
     in_progress: int = 0
 
     @property
@@ -68,6 +69,22 @@ class DayStats:
         """Ended outbound calls nobody picked up (live calls are ``in_progress``)."""
         return self.total - self.answered - self.missed - self.in_progress
 
+    def add(self, other: Counts) -> None:
+        """Add another bucket's numbers into this one."""
+        for name in self._SUMMED:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass(kw_only=True)
+class TimedCounts(Counts):
+    """Counts with the time callers waited and agents talked."""
+
+    _SUMMED = (*Counts._SUMMED, "waiting_seconds", "waiting_calls", "talking_seconds")
+
+    waiting_seconds: float = 0.0
+    waiting_calls: int = 0
+    talking_seconds: float = 0.0
+
     @property
     def average_wait(self) -> float:
         return self.waiting_seconds / self.waiting_calls if self.waiting_calls else 0.0
@@ -78,43 +95,25 @@ class DayStats:
 
 
 @dataclass
-class HourStats:
-    hour: int
-    total: int = 0
-    answered: int = 0
-    missed: int = 0
-    in_progress: int = 0
-
-    @property
-    def not_reached(self) -> int:
-        return self.total - self.answered - self.missed - self.in_progress
+class DayStats(TimedCounts):
+    day: date
 
 
 @dataclass
-class CallStatistics:
+class HourStats(Counts):
+    hour: int
+
+
+@dataclass
+class CallStatistics(TimedCounts):
     period: Period
-    total: int = 0
     inbound: int = 0
     outbound: int = 0
-    answered: int = 0
-    missed: int = 0
-    in_progress: int = 0
     inbound_answered: int = 0
-    waiting_seconds: float = 0.0
-    waiting_calls: int = 0
     longest_wait: float = 0.0
-    talking_seconds: float = 0.0
     open_callbacks: int = 0
     days: list[DayStats] = field(default_factory=list)
     hours: list[HourStats] = field(default_factory=list)
-
-    @property
-    def average_wait(self) -> float:
-        return self.waiting_seconds / self.waiting_calls if self.waiting_calls else 0.0
-
-    @property
-    def average_talk(self) -> float:
-        return self.talking_seconds / self.answered if self.answered else 0.0
 
     @property
     def inbound_ended(self) -> int:
@@ -188,29 +187,22 @@ def compute_statistics(db: sqlite3.Connection, period: Period) -> CallStatistics
         inbound_answered = int(row[12] or 0)
         day = date(1970, 1, 1) + timedelta(days=bucket // HOURS_PER_DAY)
         hour = bucket % HOURS_PER_DAY
-        day_stats = days.setdefault(day, DayStats(day))
-        day_stats.total += total
-        day_stats.answered += answered
-        day_stats.missed += missed
-        day_stats.waiting_seconds += waiting
-        day_stats.waiting_calls += waiting_calls
-        day_stats.talking_seconds += talking
-        day_stats.in_progress += in_progress
-        hours[hour].total += total
-        hours[hour].answered += answered
-        hours[hour].missed += missed
-        hours[hour].in_progress += in_progress
-        stats.total += total
+        counts = TimedCounts(
+            total=total,
+            answered=answered,
+            missed=missed,
+            in_progress=in_progress,
+            waiting_seconds=waiting,
+            waiting_calls=waiting_calls,
+            talking_seconds=talking,
+        )
+        days.setdefault(day, DayStats(day)).add(counts)
+        hours[hour].add(counts)
+        stats.add(counts)
         stats.inbound += inbound
         stats.outbound += outbound
-        stats.answered += answered
-        stats.missed += missed
-        stats.in_progress += in_progress
         stats.inbound_answered += inbound_answered
-        stats.waiting_seconds += waiting
-        stats.waiting_calls += waiting_calls
         stats.longest_wait = max(stats.longest_wait, longest)
-        stats.talking_seconds += talking
         stats.open_callbacks += callbacks
     stats.days = [days[d] for d in sorted(days)]
     stats.hours = hours

@@ -42,6 +42,7 @@ from ctidesk.gui.hotkey import (
     global_hotkey,
 )
 from ctidesk.gui.i18n import Translations
+from ctidesk.gui.notifications import FreedesktopNotifier
 from ctidesk.gui.popup import PopupStack
 from ctidesk.gui.ports import Dialler, NfonAccount, StatusProbe, UrlOpener
 from ctidesk.gui.ringer import Ringer, RingtoneConfig, SoundPlayer, SystemSoundPlayer
@@ -49,7 +50,7 @@ from ctidesk.gui.single_instance import InstanceReply, InstanceRequest, Instance
 from ctidesk.gui.tray import TrayActions, TrayController, copy_to_clipboard
 
 if TYPE_CHECKING:
-    from ctidesk.clients.nfon.cti import CtiClient
+    from ctidesk.clients.nfon import CtiClient
     from ctidesk.core.call_lists import CallListStore
     from ctidesk.core.journal_reader import JournalReader
     from ctidesk.gui.call_list_window import CallListWindow
@@ -140,6 +141,7 @@ class Desktop(QObject):
         connect: Callable[[], Awaitable[NetworkParts]] | None = None,
         tray_icon: QSystemTrayIcon | None = None,
         hotkey_grabber: HotkeyGrabber | None = None,
+        notifier: FreedesktopNotifier | None = None,
     ) -> None:
         super().__init__()
         self.context = context
@@ -193,7 +195,10 @@ class Desktop(QObject):
             ),
             tray_available=tray_available,
             tray_icon=tray_icon,
+            notifier=notifier,
         )
+        self.notifier = notifier
+        self._notifier_start: asyncio.Task[bool] | None = None
         self.popups = PopupStack(self.bridge, anchor=self.tray.anchor)
         self.bridge.dial_needs_confirmation.connect(self.confirm_dial)
         self.bridge.settings_changed.connect(self._settings_saved)
@@ -219,6 +224,8 @@ class Desktop(QObject):
     def show(self) -> None:
         """The tray first; the tracker subscription and the hotkey right after."""
         self.tray.show()
+        if self.notifier is not None and self._notifier_start is None:
+            self._notifier_start = self._loop.create_task(self.notifier.start())
         self.bridge.start()
         self.register_hotkey(self.context.settings)
         self._connection = connection_fingerprint(self.context.settings, self.context.secrets)
@@ -659,6 +666,11 @@ class Desktop(QObject):
             await asyncio.gather(self._reconnecting, return_exceptions=True)
         await self.bridge.close()
         await _close_parts(self._parts)
+        if self._notifier_start is not None:
+            self._notifier_start.cancel()
+            await asyncio.gather(self._notifier_start, return_exceptions=True)
+        if self.notifier is not None:
+            await self.notifier.close()
         self.tray.hide()
         self.ringer.configure(RingtoneConfig(enabled=False))
         if self.settings_dialog is not None:

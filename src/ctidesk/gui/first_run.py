@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from ctidesk.clients.grandstream.action_url import EVENT_FIELD_NAMES
+from ctidesk.clients.grandstream import EVENT_FIELD_NAMES
 from ctidesk.config.logs import Redactor
 from ctidesk.config.secrets import SecretName, SecretStore, SecretStoreUnavailable
 from ctidesk.config.settings import Settings, save_settings
@@ -724,4 +724,3 @@ def _start(coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
     """A task of the wizard's own, cancelled when what it waits for no longer matters (the
     coroutines catch their own failures and show them)."""
     return asyncio.get_event_loop().create_task(coroutine)
-

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 from ctidesk.core.call_notes import NoteStatus
 from ctidesk.core.calls import CallChanged, CallState, ChangeKind
 from ctidesk.core.journal import Journal, JournalEntry, JournalFilter
-from ctidesk.core.journal_reader import PAGE_SIZE, JournalReader, PageCursor
+from ctidesk.core.journal_reader import PAGE_SIZE, JournalReader, Page, PageCursor
 from ctidesk.core.note_queue import NoteState
 from ctidesk.gui.formatting import entry_number, number_text, short_date_time
 from ctidesk.gui.stats_widget import StatsWidget
@@ -134,6 +134,10 @@ class JournalTableModel(QAbstractTableModel):
 
     def _load_page(self) -> list[JournalEntry]:
         page = self._reader.page(self._filter, self._cursor, self._page_size)
+        self._append(page)
+        return page.entries
+
+    def _append(self, page: Page) -> None:
         start = len(self._entries)
         self._entries.extend(page.entries)
         for offset, entry in enumerate(page.entries):
@@ -141,7 +145,6 @@ class JournalTableModel(QAbstractTableModel):
         self._cursor = page.next_cursor
         self._exhausted = page.is_last
         self.pages_loaded += 1
-        return page.entries
 
     def canFetchMore(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
         return not parent.isValid() and not self._exhausted
@@ -155,12 +158,7 @@ class JournalTableModel(QAbstractTableModel):
             return
         start = len(self._entries)
         self.beginInsertRows(QModelIndex(), start, start + len(page.entries) - 1)
-        self._entries.extend(page.entries)
-        for offset, entry in enumerate(page.entries):
-            self._rows[entry.id] = start + offset
-        self._cursor = page.next_cursor
-        self._exhausted = page.is_last
-        self.pages_loaded += 1
+        self._append(page)
         self.endInsertRows()
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -451,26 +449,30 @@ class JournalWindow(QWidget):
 
     def _name_controls(self) -> None:
         """What a screen reader says for each control (also where the text says it)."""
-        self.setAccessibleName(self.tr("Call journal"))
-        self.search_edit.setAccessibleName(self.tr("Search calls"))
+        names: list[tuple[QWidget, str]] = [
+            (self, self.tr("Call journal")),
+            (self.search_edit, self.tr("Search calls")),
+            (self.callbacks_only, self.tr("Only calls that need a callback")),
+            (self.refresh_button, self.tr("Refresh")),
+            (self.export_button, self.tr("Export the calls shown as CSV")),
+            (self.table, self.tr("Calls")),
+            (self.summary_view, self.tr("NFON call summary")),
+            (self.notes_edit, self.tr("Notes")),
+            (self.save_notes_button, self.tr("Save notes")),
+            (self.call_back_button, self.tr("Call back")),
+            (self.mark_done_button, self.tr("Mark done")),
+            (self.delete_button, self.tr("Delete the call from NFON")),
+            (self.count_label, self.tr("Number of calls shown")),
+        ]
+        for widget, name in names:
+            widget.setAccessibleName(name)
         self.search_edit.setAccessibleDescription(
             self.tr("Finds calls by number or name; Ctrl+F comes back here")
         )
-        self.callbacks_only.setAccessibleName(self.tr("Only calls that need a callback"))
-        self.refresh_button.setAccessibleName(self.tr("Refresh"))
-        self.export_button.setAccessibleName(self.tr("Export the calls shown as CSV"))
-        self.table.setAccessibleName(self.tr("Calls"))
         self.table.setAccessibleDescription(
             self.tr("Newest first; double-click a call to call back")
         )
-        self.summary_view.setAccessibleName(self.tr("NFON call summary"))
-        self.notes_edit.setAccessibleName(self.tr("Notes"))
-        self.save_notes_button.setAccessibleName(self.tr("Save notes"))
-        self.call_back_button.setAccessibleName(self.tr("Call back"))
         self.call_back_button.setAccessibleDescription(self.tr("Dials the selected call's number"))
-        self.mark_done_button.setAccessibleName(self.tr("Mark done"))
-        self.delete_button.setAccessibleName(self.tr("Delete the call from NFON"))
-        self.count_label.setAccessibleName(self.tr("Number of calls shown"))
 
     def set_remote_actions(
         self,

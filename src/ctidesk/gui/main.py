@@ -120,6 +120,7 @@ def _run_desktop(
     from ctidesk.config.settings import SettingsError
     from ctidesk.gui.desktop import Desktop, needs_first_run
     from ctidesk.gui.i18n import Translations
+    from ctidesk.gui.notifications import desktop_notifier
 
     translations = Translations(app)
     translations.apply("system")
@@ -164,6 +165,7 @@ def _run_desktop(
         translations=translations,
         connect=None if demo_root is not None else connect,
         tray_icon=early_tray,
+        notifier=desktop_notifier(loop),
     )
     crash = crash_handler_for(desktop.bridge)
     crash.install(loop)

@@ -137,6 +137,21 @@ def _make_card_window(card: QFrame) -> None:
     card.setBackgroundRole(QPalette.ColorRole.Window)
 
 
+def _add_card_header(
+    layout: QVBoxLayout, title: QLabel, dismiss: Callable[[], object]
+) -> QPushButton:
+    """A card's top row: its title and the flat "✕" that dismisses the card."""
+    header = QHBoxLayout()
+    header.addWidget(title, 1)
+    close_button = QPushButton("✕")
+    close_button.setFlat(True)
+    close_button.setFixedWidth(28)
+    close_button.clicked.connect(dismiss)
+    header.addWidget(close_button)
+    layout.addLayout(header)
+    return close_button
+
+
 class CallerCard(QFrame):
     """One call's card; ``dismissed`` asks the stack to close it.
 
@@ -199,15 +214,8 @@ class CallerCard(QFrame):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(4)
 
-        header = QHBoxLayout()
         self.state_label = QLabel()
-        header.addWidget(self.state_label, 1)
-        self.close_button = QPushButton("✕")
-        self.close_button.setFlat(True)
-        self.close_button.setFixedWidth(28)
-        self.close_button.clicked.connect(self.dismiss)
-        header.addWidget(self.close_button)
-        layout.addLayout(header)
+        self.close_button = _add_card_header(layout, self.state_label, self.dismiss)
 
         self.number_label = QLabel()
         font = self.number_label.font()
@@ -761,20 +769,13 @@ class MissedCallCard(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         layout.setSpacing(4)
-        header = QHBoxLayout()
         self.title_label = QLabel()
         self.title_label.setObjectName("missedCallTitle")
         font = self.title_label.font()
         font.setBold(True)
         self.title_label.setFont(font)
-        header.addWidget(self.title_label, 1)
-        self.close_button = QPushButton("✕")
+        self.close_button = _add_card_header(layout, self.title_label, self.dismiss)
         self.close_button.setObjectName("missedCallDismissButton")
-        self.close_button.setFlat(True)
-        self.close_button.setFixedWidth(28)
-        self.close_button.clicked.connect(self.dismiss)
-        header.addWidget(self.close_button)
-        layout.addLayout(header)
         self.number_label = QLabel()
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.number_label)

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctidesk.clients.grandstream.action_url import EVENT_FIELD_NAMES
+from ctidesk.clients.grandstream import EVENT_FIELD_NAMES
 from ctidesk.config.desktop_integration import DesktopIntegrationError
 from ctidesk.config.logs import Redactor
 from ctidesk.config.secrets import SecretName, SecretStore, SecretStoreUnavailable

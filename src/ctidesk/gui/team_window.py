@@ -1,7 +1,7 @@
 """Team view: colleagues' line state and presence from NFON's CTI API, with click-to-dial.
 
 States arrive through the ``state_received`` signal, fed by a watcher coroutine the window is
-given (`CtiClient.watch_line_states` fits) or by any async iterator of `LineState`s, so the view
+given (`CtiClient.watch_line_states` fits) or by any async iterator of `LineStatus`es, so the view
 follows the CTI stream as it changes. Only line and presence are shown: the CTI credentials see
 the whole company's calls, and the numbers colleagues talk to are none of the team view's business.
 """
@@ -26,19 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ctidesk.clients.nfon.cti import ExtensionData, LineState, LineStatus, Presence
+from ctidesk.clients.nfon import ExtensionData, LineState, LineStatus, Presence
 
 Submit = Callable[[str, Coroutine[Any, Any, Any]], object]
 Dial = Callable[[str], object]
-Watch = Callable[[Callable[[LineState], None]], Coroutine[Any, Any, None]]
+Watch = Callable[[Callable[[LineStatus], None]], Coroutine[Any, Any, None]]
 Directory = Callable[[], Awaitable[list[ExtensionData]]]
 
 LINE_COLORS = {
-    LineStatus.IDLE: QColor("#2e7d32"),
-    LineStatus.RINGING: QColor("#f9a825"),
-    LineStatus.IN_USE: QColor("#c62828"),
-    LineStatus.OFFLINE: QColor("#9e9e9e"),
-    LineStatus.UNKNOWN: QColor("#9e9e9e"),
+    LineState.IDLE: QColor("#2e7d32"),
+    LineState.RINGING: QColor("#f9a825"),
+    LineState.IN_USE: QColor("#c62828"),
+    LineState.OFFLINE: QColor("#9e9e9e"),
+    LineState.UNKNOWN: QColor("#9e9e9e"),
 }
 COLUMNS = ("extension", "name", "line", "presence")
 
@@ -60,7 +60,7 @@ class TeamWindow(QWidget):
         self._dial = dial
         self._submit = submit
         self._own = own_extension
-        self.states: dict[str, LineState] = {}
+        self.states: dict[str, LineStatus] = {}
         self.names: dict[str, str] = {}
         self.filter_edit = QLineEdit()
         self.table = QTableWidget(0, len(COLUMNS))
@@ -110,12 +110,12 @@ class TeamWindow(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
-    def line_text(self, line: LineStatus) -> str:
+    def line_text(self, line: LineState) -> str:
         return {
-            LineStatus.IDLE: self.tr("Free"),
-            LineStatus.RINGING: self.tr("Ringing"),
-            LineStatus.IN_USE: self.tr("On a call"),
-            LineStatus.OFFLINE: self.tr("Offline"),
+            LineState.IDLE: self.tr("Free"),
+            LineState.RINGING: self.tr("Ringing"),
+            LineState.IN_USE: self.tr("On a call"),
+            LineState.OFFLINE: self.tr("Offline"),
         }.get(line, self.tr("Unknown"))
 
     def presence_text(self, presence: Presence) -> str:
@@ -134,7 +134,7 @@ class TeamWindow(QWidget):
         """Run ``watch(callback)`` (until cancelled); every state it reports is shown."""
         return self._submit(self.tr("Following NFON line states"), watch(self.state_received.emit))
 
-    def follow_iterator(self, states: AsyncIterator[LineState]) -> object:
+    def follow_iterator(self, states: AsyncIterator[LineStatus]) -> object:
         async def pump() -> None:
             async for state in states:
                 self.state_received.emit(state)
@@ -153,7 +153,7 @@ class TeamWindow(QWidget):
         self.names.update(names)
         self._render()
 
-    def apply_state(self, state: LineState) -> None:
+    def apply_state(self, state: LineStatus) -> None:
         self.states[state.extension] = state
         self.status_label.setText("")
         self._render()
@@ -182,7 +182,7 @@ class TeamWindow(QWidget):
             name = self.names.get(extension, "")
             if extension == self._own:
                 name = self.tr("%1 (you)").replace("%1", name or extension)
-            line = state.line if state else LineStatus.UNKNOWN
+            line = state.line if state else LineState.UNKNOWN
             presence = state.presence if state else Presence.NONE
             cells = (extension, name, self.line_text(line), self.presence_text(presence))
             for column, text in enumerate(cells):
@@ -190,7 +190,7 @@ class TeamWindow(QWidget):
                 item.setData(Qt.ItemDataRole.UserRole, extension)
                 if column == 2:
                     item.setForeground(
-                        QBrush(LINE_COLORS.get(line, LINE_COLORS[LineStatus.UNKNOWN]))
+                        QBrush(LINE_COLORS.get(line, LINE_COLORS[LineState.UNKNOWN]))
                     )
                 self.table.setItem(row, column, item)
         if current in extensions:

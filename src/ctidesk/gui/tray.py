@@ -1,10 +1,17 @@
 """The tray icon and its menu, or a small window where the desktop has no system tray.
 
 The icon and tooltip follow `DesktopStatus`; the DND entry follows the phone (it is checked only
-when the phone confirmed). A missed call gets a message from the tray (clicking it calls back)
-and counts on the icon and in the "Missed calls (N)" entry until the agent has seen it. Every
-entry calls the bridge or opens one of the windows. Texts are set in `retranslate`, again
+when the phone confirmed). A missed call gets a notification with a "Call back" button from the
+desktop (`gui/notifications.py`, where the desktop has a notification server) or a message from
+the tray (clicking it shows the missed calls), and counts on the icon and in the "Missed calls
+(N)" entry until the agent has seen it; once seen, the desktop's notification is withdrawn.
+Every entry calls the bridge or opens one of the windows. Texts are set in `retranslate`, again
 whenever the language changes (the menu gets Qt's LanguageChange).
+
+The tray icon itself is Qt's: an XEmbed icon on X11 desktops with a system tray, a
+StatusNotifierItem (with its menu over com.canonical.dbusmenu) where a StatusNotifierWatcher is
+on the session bus (KDE, GNOME with the AppIndicator extension, most Wayland desktops), the
+notification area on Windows and the menu bar on macOS.
 """
 
 from __future__ import annotations
@@ -12,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication
@@ -27,6 +35,7 @@ from PySide6.QtWidgets import (
 from ctidesk.core.calls import Call
 from ctidesk.gui.bridge import DesktopBridge, DesktopStatus
 from ctidesk.gui.icons import TrayIcons, describe, tooltip_text
+from ctidesk.gui.notifications import DEFAULT_ACTION, DesktopNotifier, NotificationAction
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +45,8 @@ NO_TRAY_REASON = QT_TRANSLATE_NOOP(
     "instead. On GNOME, install the AppIndicator extension to get the tray icon.",
 )
 MESSAGE_MILLISECONDS = 6000
+CALL_BACK_ACTION = "call-back"
+MISSED_CATEGORY = "call.unanswered"
 
 
 @dataclass
@@ -106,12 +117,16 @@ class TrayController(QObject):
         tray_available: bool | None = None,
         icons: TrayIcons | None = None,
         tray_icon: QSystemTrayIcon | None = None,
+        notifier: DesktopNotifier | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """``tray_icon``: one already shown at start (adopted, so the tray never flickers)."""
+        """``tray_icon``: one already shown at start (adopted, so the tray never flickers);
+        ``notifier``: the desktop's notifications, used instead of the tray's message while
+        it is available."""
         super().__init__(parent)
         self._bridge = bridge
         self._actions = actions
+        self._notifier = notifier
         self._icons = icons or TrayIcons()
         if tray_icon is not None:
             tray_available = True
@@ -137,6 +152,7 @@ class TrayController(QObject):
         bridge.status_changed.connect(self.show_status)
         bridge.error.connect(self._show_error)
         bridge.missed_call.connect(self.notify_missed)
+        bridge.missed_cleared.connect(self._withdraw_missed)
         self.retranslate()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # Qt API name
@@ -305,14 +321,51 @@ class TrayController(QObject):
         when = call.started_at.astimezone().strftime("%H:%M")
         if call.remote.is_anonymous:
             text = self.tr("A caller with a withheld number called at %1.").replace("%1", when)
+        elif self._native_notifications():
+            text = self.tr("%1 called at %2.").replace("%1", who).replace("%2", when)
         else:
             text = (
                 self.tr("%1 called at %2. Click here to call back.")
                 .replace("%1", who)
                 .replace("%2", when)
             )
+        if self._notifier is not None and self._native_notifications():
+            self.last_message = (self.tr("Missed call"), text)
+            actions = (
+                []
+                if call.remote.is_anonymous
+                else [NotificationAction(CALL_BACK_ACTION, self.tr("Call back"))]
+            )
+            self._notifier.show(
+                self.tr("Missed call"),
+                text,
+                tag=_missed_tag(call.id),
+                actions=actions,
+                on_action=partial(self._missed_action, call),
+                category=MISSED_CATEGORY,
+                persistent=True,
+            )
+            self.missed_message_call = None
+            return
         self.notify(self.tr("Missed call"), text)
         self.missed_message_call = None if call.remote.is_anonymous else call
+
+    def _native_notifications(self) -> bool:
+        return self._notifier is not None and self._notifier.available()
+
+    def _missed_action(self, call: Call, key: str) -> None:
+        """A button (or the body) of a missed call's desktop notification was clicked: "Call
+        back" dials; the body shows the missed calls (it never dials, see `_message_clicked`)."""
+        if key == CALL_BACK_ACTION:
+            self._bridge.call_back(call)
+        elif key == DEFAULT_ACTION and self._actions.open_missed_calls is not None:
+            self._actions.open_missed_calls()
+
+    def _withdraw_missed(self, call_ids: list[str]) -> None:
+        """Bridge `missed_cleared`: the agent has seen these calls; their notifications go."""
+        if self._notifier is not None:
+            for call_id in call_ids:
+                self._notifier.withdraw(_missed_tag(call_id))
 
     def _message_clicked(self) -> None:
         """A click on the tray's missed-call message shows the missed calls; it never dials.
@@ -323,9 +376,15 @@ class TrayController(QObject):
             self._actions.open_missed_calls()
 
     def notify(self, title: str, message: str, *, warning: bool = False) -> None:
-        """A balloon from the tray, or the status line of the fallback window."""
+        """The desktop's notification, else a balloon from the tray, else the status line of
+        the fallback window."""
         self.missed_message_call = None
         self.last_message = (title, message)
+        if self._notifier is not None and self._notifier.available():
+            self._notifier.show(title, message, tag="warning" if warning else "message")
+            if self.window is not None:
+                self.window.status.setText(f"{message}\n\n{describe(self._bridge.status)}")
+            return
         if self.tray is not None and self.tray.isVisible() and self.tray.supportsMessages():
             icon = (
                 QSystemTrayIcon.MessageIcon.Warning
@@ -335,6 +394,10 @@ class TrayController(QObject):
             self.tray.showMessage(title, message, icon, MESSAGE_MILLISECONDS)
         elif self.window is not None:
             self.window.status.setText(f"{message}\n\n{describe(self._bridge.status)}")
+
+
+def _missed_tag(call_id: str) -> str:
+    return f"missed:{call_id}"
 
 
 def _on_trigger(action: QAction, command: Callable[[], object]) -> None:

@@ -24,11 +24,11 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import unquote
 
 from ctidesk.core.calls import CallEvent, Direction, EndCause, EventKind, EventSource
 from ctidesk.core.numbers import parse_number
+from ctidesk.core.tasks import TaskSet
 
 log = logging.getLogger(__name__)
 
@@ -236,7 +236,7 @@ def normalize_mac(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch in "0123456789abcdef")
 
 
-def build_action_urls(
+def action_urls_for(
     public_host: str, port: int, token: str, *, with_scheme: bool = True
 ) -> dict[str, str]:
     """Event name → the exact URL to paste into the phone's Action URL field."""
@@ -403,7 +403,7 @@ class ActionUrlListener:
         self._mac = normalize_mac(mac) if mac else ""
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
-        self._handlers: set[asyncio.Task[Any]] = set()
+        self._handlers = TaskSet()
         self._waiters: set[asyncio.Future[str]] = set()
         self._max_connections = max_connections or connection_cap()
         self._max_per_source = max(1, max_per_source)
@@ -419,7 +419,7 @@ class ActionUrlListener:
         return sum(len(writers) for writers in self._by_source.values())
 
     def action_urls(self, public_host: str, port: int) -> dict[str, str]:
-        return build_action_urls(public_host, port, self._token)
+        return action_urls_for(public_host, port, self._token)
 
     async def next_accepted(self) -> str:
         """The event name of the next request that passes every check (the configured phone,
@@ -455,9 +455,7 @@ class ActionUrlListener:
             await asyncio.sleep(0)
         for writer in list(self._writers):
             writer.close()
-        handlers = list(self._handlers)
-        if handlers:
-            await asyncio.wait(handlers, timeout=READ_SECONDS)
+        await self._handlers.wait(READ_SECONDS)
         await server.wait_closed()
         self.refusals.close()
 
@@ -495,10 +493,7 @@ class ActionUrlListener:
         return data
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        handler = asyncio.current_task()
-        if handler is not None:
-            self._handlers.add(handler)
-            handler.add_done_callback(self._handlers.discard)
+        self._handlers.keep_current()
         if self._server is None:
             writer.close()
             with contextlib.suppress(Exception):

@@ -73,6 +73,9 @@ def family_from_model_name(text: str) -> PhoneFamily | None:
 
 
 class LineState(StrEnum):
+    """What a line is doing. As in every client: `LineState` is the enum, `LineStatus` the
+    reading of one line that holds it."""
+
     IDLE = "idle"
     RINGING = "ringing"
     CONNECTED = "connected"

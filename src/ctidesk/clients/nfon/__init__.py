@@ -14,21 +14,41 @@ from pathlib import Path
 
 import httpx
 
-from ctidesk.clients.nfon.cti import CtiClient, CtiSession
-from ctidesk.clients.nfon.history import CallHistoryClient
+from ctidesk.clients.nfon.cti import (
+    CtiClient,
+    CtiSession,
+    ExtensionData,
+    LineState,
+    LineStatus,
+    Presence,
+)
+from ctidesk.clients.nfon.errors import NfonError
+from ctidesk.clients.nfon.history import CallHistoryClient, Filter, HistoryQuery
 from ctidesk.clients.nfon.oauth import TokenManager
-from ctidesk.clients.nfon.stream import HistoryStream, RecordCallback, StreamStatus
+from ctidesk.clients.nfon.records import CallRecord, to_nfon_summary
+from ctidesk.clients.nfon.stream import HistoryStream, RecordCallback, StreamStatus, journal_sink
 from ctidesk.config.secrets import SecretName, SecretStore
 from ctidesk.config.settings import Settings
 
 __all__ = [
     "CallHistoryClient",
+    "CallRecord",
     "CtiClient",
     "CtiSession",
+    "ExtensionData",
+    "Filter",
+    "HistoryQuery",
     "HistoryStream",
+    "LineState",
+    "LineStatus",
+    "NfonError",
     "NfonServices",
+    "Presence",
+    "StreamStatus",
     "TokenManager",
     "build_nfon_services",
+    "journal_sink",
+    "to_nfon_summary",
 ]
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import random
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Sequence
@@ -25,6 +24,7 @@ from httpx_sse import aconnect_sse
 from pydantic import BaseModel, ConfigDict, field_validator
 
 from ctidesk import USER_AGENT
+from ctidesk.clients.backoff import Backoff
 from ctidesk.clients.nfon.errors import CtiLoginError, NfonApiError, NfonError, NfonUnreachable
 from ctidesk.clients.nfon.history import api_error
 from ctidesk.clients.nfon.oauth import BearerAuth
@@ -148,7 +148,10 @@ class CtiSession:
         return True
 
 
-class LineStatus(StrEnum):
+class LineState(StrEnum):
+    """What a line is doing. As in every client: `LineState` is the enum, `LineStatus` the
+    reading of one line that holds it."""
+
     UNKNOWN = "unknown"
     OFFLINE = "offline"
     IDLE = "idle"
@@ -181,20 +184,22 @@ class ExtensionData(_Model):
     name: str = ""
 
 
-class LineState(_Model):
+class LineStatus(_Model):
+    """One extension's line and presence (a snapshot item or a stream event)."""
+
     customer: str = ""
     extension: str
-    line: LineStatus = LineStatus.UNKNOWN
+    line: LineState = LineState.UNKNOWN
     presence: Presence = Presence.NONE
     updated: datetime | None = None
 
     @field_validator("line", mode="before")
     @classmethod
-    def _line(cls, value: object) -> LineStatus:
+    def _line(cls, value: object) -> LineState:
         try:
-            return LineStatus(str(value))
+            return LineState(str(value))
         except ValueError:
-            return LineStatus.UNKNOWN
+            return LineState.UNKNOWN
 
     @field_validator("presence", mode="before")
     @classmethod
@@ -233,11 +238,11 @@ class CtiCall(_Model):
         return parse_timestamp(value)
 
 
-def parse_line_state(data: object) -> LineState | None:
+def parse_line_status(data: object) -> LineStatus | None:
     if not isinstance(data, dict) or not data.get("extension"):
         return None
     try:
-        return LineState.model_validate(data)
+        return LineStatus.model_validate(data)
     except ValueError:
         return None
 
@@ -380,27 +385,6 @@ class CallAggregator:
         return EndCause.CANCELLED
 
 
-class Backoff:
-    """Jittered exponential back-off; never zero, so no busy loop."""
-
-    def __init__(
-        self,
-        initial: float = 1.0,
-        maximum: float = 60.0,
-        jitter: Callable[[], float] = random.random,
-    ) -> None:
-        self.initial, self.maximum, self._jitter = initial, maximum, jitter
-        self.failures = 0
-
-    def next_delay(self) -> float:
-        self.failures += 1
-        ceiling = min(self.maximum, self.initial * 2.0 ** (self.failures - 1))
-        return ceiling / 2 + ceiling / 2 * self._jitter()
-
-    def reset(self) -> None:
-        self.failures = 0
-
-
 class CtiClient:
     """REST and SSE calls of the CTI API; reconnecting watchers for line states and calls."""
 
@@ -424,7 +408,7 @@ class CtiClient:
         self._region = default_region
         self._backoff = backoff
         self.aggregator = CallAggregator(own_extension, default_region)
-        self.known_states: dict[str, LineState] = {}
+        self.known_states: dict[str, LineStatus] = {}
 
     def _headers(self, accept: str = "application/json") -> dict[str, str]:
         return {"User-Agent": self._session.user_agent, "Accept": accept}
@@ -446,7 +430,7 @@ class CtiClient:
         body = response.json()
         return [ExtensionData.model_validate(x) for x in body if isinstance(x, dict)]
 
-    async def line_states(self, extensions: Sequence[str] = ()) -> list[LineState]:
+    async def line_states(self, extensions: Sequence[str] = ()) -> list[LineStatus]:
         """Snapshot; the `extension` filter only works here, not on the stream."""
         response = await self._request(
             "GET",
@@ -454,7 +438,7 @@ class CtiClient:
             "reading NFON line states",
             params=[("extension", e) for e in extensions],
         )
-        found = [parse_line_state(item) for item in response.json()]
+        found = [parse_line_status(item) for item in response.json()]
         states = [s for s in found if s is not None]
         for state in states:
             self.known_states[state.extension] = state
@@ -573,11 +557,11 @@ class CtiClient:
                 backoff.reset()
             await asyncio.sleep(backoff.next_delay())
 
-    async def watch_line_states(self, on_state: Callable[[LineState], None]) -> None:
+    async def watch_line_states(self, on_state: Callable[[LineStatus], None]) -> None:
         """Runs until cancelled: every extension's line and presence (team view)."""
 
         def handle(data: Any) -> None:
-            state = parse_line_state(data)
+            state = parse_line_status(data)
             if state is not None:
                 self.known_states[state.extension] = state
                 on_state(state)

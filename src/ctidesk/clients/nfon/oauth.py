@@ -46,6 +46,7 @@ from ctidesk.clients.nfon.id_token import IdTokenError, SigningKeys, check_claim
 from ctidesk.config import file_lock
 from ctidesk.config.secrets import SecretName, SecretStore, SecretStoreUnavailable
 from ctidesk.config.settings import NfonSettings, is_loopback_host, issuer_problem
+from ctidesk.core.tasks import TaskSet
 
 log = logging.getLogger(__name__)
 
@@ -183,7 +184,7 @@ class LoopbackReceiver:
         self._server: asyncio.Server | None = None
         self._result: asyncio.Future[dict[str, str]] | None = None
         self._verdict: asyncio.Future[tuple[str, str]] | None = None
-        self._handlers: set[asyncio.Task[Any]] = set()
+        self._handlers = TaskSet()
 
     async def start(self) -> str:
         """Listen and return the `redirect_uri` to send to the issuer."""
@@ -206,8 +207,7 @@ class LoopbackReceiver:
 
     async def close(self) -> None:
         self.conclude("Sign-in not completed", "ctidesk stopped waiting for this sign-in.")
-        if self._handlers:
-            await asyncio.wait(self._handlers, timeout=5)
+        await self._handlers.wait(5)
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -216,10 +216,7 @@ class LoopbackReceiver:
             self._result.cancel()
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._handlers.add(task)
-            task.add_done_callback(self._handlers.discard)
+        self._handlers.keep_current()
         try:
             head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
             request_line = head.split(b"\r\n", 1)[0].decode("latin-1")

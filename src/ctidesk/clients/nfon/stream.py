@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from ctidesk.clients.backoff import Backoff
 from ctidesk.clients.nfon.errors import NfonApiError, NfonError, NfonUnreachable, NotSignedIn
 from ctidesk.clients.nfon.history import CallHistoryClient, HistoryQuery
 from ctidesk.clients.nfon.records import CallRecord, to_history_record
@@ -96,9 +97,7 @@ class HistoryStream:
         self._page_size = page_size
         self._overlap = overlap
         self._fetch_summaries = fetch_summaries
-        self._backoff_initial = backoff_initial
-        self._backoff_max = backoff_max
-        self._jitter = jitter
+        self.backoff = Backoff(backoff_initial, backoff_max, jitter)
         self._on_status = on_status or (lambda _status, _detail: None)
         self._clock = clock
         self.book = RecordBook()
@@ -107,13 +106,7 @@ class HistoryStream:
         self.backfills = 0
         self._watermark: datetime | None = since
 
-    def backoff_delay(self, failures: int) -> float:
-        """Exponential with "equal jitter": never zero, so a flapping server is no busy loop."""
-        ceiling = min(self._backoff_max, self._backoff_initial * 2.0 ** max(failures - 1, 0))
-        return ceiling / 2 + ceiling / 2 * self._jitter()
-
     async def run(self) -> None:
-        failures = 0
         gap = self._since is not None
         while True:
             opened_at: float | None = None
@@ -155,8 +148,9 @@ class HistoryStream:
             stable = opened_at is not None and (
                 received or self._clock() - opened_at >= STABLE_CONNECTION_SECONDS
             )
-            failures = 1 if stable else failures + 1
-            delay = self.backoff_delay(failures)
+            if stable:
+                self.backoff.reset()
+            delay = self.backoff.next_delay()
             log.info("NFON call stream interrupted (%s); reconnecting in %.1f s", detail, delay)
             self._on_status(StreamStatus.RECONNECTING, detail)
             await asyncio.sleep(delay)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from ctidesk.clients.zammad.articles import ZammadArticles, call_note_service
 from ctidesk.clients.zammad.forwarder import (
     CallerIdCallback,
     CallerIdInstruction,
@@ -20,6 +21,7 @@ from ctidesk.clients.zammad.forwarder import (
 )
 from ctidesk.clients.zammad.lookup import ZammadApiError, ZammadLookup
 from ctidesk.clients.zammad.outbox import Outbox, OutboxEvent
+from ctidesk.clients.zammad.probe import probe_api_token, probe_cti_endpoint
 from ctidesk.config.secrets import SecretStore
 from ctidesk.config.settings import ZammadSettings
 from ctidesk.core.ports import PhoneControl
@@ -29,10 +31,14 @@ __all__ = [
     "Outbox",
     "OutboxEvent",
     "ZammadApiError",
+    "ZammadArticles",
     "ZammadForwarder",
     "ZammadLookup",
     "ZammadServices",
     "build_zammad_services",
+    "call_note_service",
+    "probe_api_token",
+    "probe_cti_endpoint",
 ]
 
 

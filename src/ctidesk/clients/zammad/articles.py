@@ -103,7 +103,7 @@ class ZammadArticles:
             raise
 
 
-def build_call_notes(
+def call_note_service(
     settings: Settings,
     queue_file: Path,
     lookup: ZammadLookup | None,

@@ -25,15 +25,16 @@ import inspect
 import logging
 import random
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
+from ctidesk.clients.backoff import backoff_delay
 from ctidesk.clients.zammad.events import (
     CtiEventName,
     CtiOptions,
@@ -47,6 +48,7 @@ from ctidesk.config.secrets import SecretName, SecretStore
 from ctidesk.config.settings import ZammadSettings
 from ctidesk.core.calls import Call, CallChanged, CallState, Direction, EndCause, utcnow
 from ctidesk.core.ports import PhoneCommandError, PhoneControl, ReachState, SystemStatus
+from ctidesk.core.tasks import TaskSet
 
 log = logging.getLogger(__name__)
 
@@ -98,15 +100,6 @@ def options_from_settings(settings: ZammadSettings) -> CtiOptions:
     )
 
 
-def backoff_seconds(failures: int, initial: float, maximum: float, rng: random.Random) -> float:
-    """Exponential back-off with jitter: between half and all of ``initial * 2**(n-1)``, capped.
-
-    The jitter spreads the retries of several ctidesk instances after a Zammad restart.
-    """
-    step = min(maximum, initial * 2 ** min(max(failures, 1) - 1, 30))
-    return float(step * (0.5 + rng.random() / 2))
-
-
 class _Verdict(Enum):
     APPLIED = "applied"
     NOT_APPLIED = "not applied"
@@ -155,7 +148,7 @@ class ZammadForwarder:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._action_tasks: set[asyncio.Task[None]] = set()
+        self._action_tasks = TaskSet()
         self._failures_in_row = 0
         self._warned_unknown_own = False
         self._status: SystemStatus | None = None
@@ -296,8 +289,8 @@ class ZammadForwarder:
 
     def _backoff(self, failures: int) -> float:
         settings = self._settings
-        return backoff_seconds(
-            failures, settings.retry_initial_seconds, settings.retry_max_seconds, self._rng
+        return backoff_delay(
+            failures, settings.retry_initial_seconds, settings.retry_max_seconds, self._rng.random
         )
 
     def _endpoint(self) -> str | None:
@@ -490,16 +483,11 @@ class ZammadForwarder:
             instruction = CallerIdInstruction(item.call_id, reply.caller_id, reply.number)
             self._spawn(self._use_caller_id(instruction))
 
-    def _spawn(self, coroutine: Awaitable[None]) -> None:
-        task: asyncio.Task[None] = asyncio.ensure_future(coroutine)
-        self._action_tasks.add(task)
-        task.add_done_callback(self._action_tasks.discard)
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        self._action_tasks.spawn(coroutine)
 
     async def _finish_actions(self) -> None:
-        if self._action_tasks:
-            await asyncio.wait(set(self._action_tasks), timeout=STOP_GRACE_SECONDS)
-            for task in list(self._action_tasks):
-                task.cancel()
+        await self._action_tasks.close(STOP_GRACE_SECONDS)
 
     async def _reject(self, call_id: str, reason: str) -> None:
         if self._calls is None:
