@@ -22,7 +22,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -93,7 +92,6 @@ class NoteSettings:
     transcript: TranscriptMode = TranscriptMode.COLLAPSED
     give_up_after_hours: float = 72.0
     retry_initial_seconds: float = 1.0
-    retry_max_seconds: float = 300.0
 
 
 @dataclass(frozen=True)
@@ -146,15 +144,18 @@ class CallNoteService:
         agent: str = "",
         summary_expected: Callable[[], bool] = lambda: False,
         clock: Callable[[], datetime] = utcnow,
-        rng: random.Random | None = None,
+        retry_delay: Callable[[int], float] | None = None,
     ) -> None:
+        """``retry_delay(failures)``: seconds before the next attempt after that many failures
+        in a row (the composition root passes the clients' one back-off; default: a steady
+        ``retry_initial_seconds``)."""
         self.settings = settings
         self._queue = queue
         self._articles = articles
         self._agent = agent
         self._summary_expected = summary_expected
         self._clock = clock
-        self._rng = rng or random.Random()
+        self._retry_delay = retry_delay or (lambda _failures: settings.retry_initial_seconds)
         self._wakeup: asyncio.Event | None = None
         self._started = clock()
 
@@ -397,11 +398,7 @@ class CallNoteService:
                 outcome=f"Zammad did not take the note for {self.settings.give_up_after_hours:g} "
                 f"hours ({error})",
             )
-        step = min(
-            self.settings.retry_max_seconds,
-            self.settings.retry_initial_seconds * 2 ** min(record.attempts - 1, 30),
-        )
-        delay = step * (0.5 + self._rng.random() / 2)
+        delay = self._retry_delay(record.attempts)
         log.info(
             "after-call note for call %s not written yet (%s); again in %.1f s",
             record.call_id,

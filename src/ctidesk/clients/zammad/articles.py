@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ctidesk.clients.backoff import backoff_delay
 from ctidesk.clients.zammad.lookup import ZammadHttpError, ZammadLookup, ZammadPermissionError
 from ctidesk.config.settings import Settings
 from ctidesk.core.call_notes import (
@@ -126,10 +127,12 @@ def call_note_service(
             transcript=TranscriptMode(notes.transcript),
             give_up_after_hours=notes.give_up_after_hours,
             retry_initial_seconds=zammad.retry_initial_seconds,
-            retry_max_seconds=zammad.retry_max_seconds,
         ),
         NoteQueue(queue_file),
         ZammadArticles(lookup) if lookup is not None else None,
         agent=zammad.agent_name or next(iter(zammad.agent_names), ""),
         summary_expected=summary_expected,
+        retry_delay=lambda failures: backoff_delay(
+            failures, zammad.retry_initial_seconds, zammad.retry_max_seconds
+        ),
     )
