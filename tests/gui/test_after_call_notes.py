@@ -166,3 +166,26 @@ def test_the_journal_says_what_was_written_where(
     assert row is not None
     journal_window.select_row(row)
     assert "about to be written to ticket #31001" in journal_window.zammad_note_label.text()
+
+
+def test_a_card_on_screen_reports_to_the_rebuilt_network_sides_notes(
+    stack: PopupStack,
+    tracker: CallTracker,
+    lookup: FakeLookup,
+    notes: CallNoteService,
+    run: Any,
+    tmp_path: Path,
+) -> None:
+    """Saved connection settings rebuild the network side (and its notes service, on the same
+    queue) while an after-call card is open: its "Done" still counts, without a traceback."""
+    card = after_call_card(stack, tracker, lookup, run, open_ticket=True)
+    notes.close()
+    stack.set_call_notes(None)
+    rebuilt = CallNoteService(NoteSettings(enabled=True), NoteQueue(tmp_path / "n.sqlite3"), None)
+    try:
+        stack.set_call_notes(rebuilt)
+        card.done_button.click()
+        status = rebuilt.status(card.call_id)
+        assert status is not None and status.state is NoteState.DUE and status.ticket_id == 1
+    finally:
+        rebuilt.close()

@@ -147,12 +147,14 @@ class NoteQueue:
         return self._db
 
     def get(self, call_id: str) -> NoteRecord | None:
+        """The call's row; None also once the queue is closed (the network side is being
+        rebuilt: the new side's queue, on the same file, has it)."""
         with self._lock:
-            row = (
-                self._conn()
-                .execute("SELECT data FROM call_notes WHERE call_id=?", (call_id,))
-                .fetchone()
-            )
+            if self._db is None:
+                return None
+            row = self._db.execute(
+                "SELECT data FROM call_notes WHERE call_id=?", (call_id,)
+            ).fetchone()
         return _from_json(row[0]) if row else None
 
     def put(self, record: NoteRecord) -> None:

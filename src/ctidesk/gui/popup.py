@@ -361,6 +361,11 @@ class CallerCard(QFrame):
         choice.setCurrentIndex(index if index >= 0 else choice.count() - 1)
         choice.blockSignals(False)
 
+    def set_notes(self, notes: CallNoteService | None) -> None:
+        """The network side was rebuilt: its new notes service (same queue) takes the card's
+        decision."""
+        self._notes = notes
+
     def chosen_ticket(self) -> int | None:
         """The ticket the card's choice names (None: "none", or no choice shown)."""
         if self.__dict__.get("ticket_choice") is None:
@@ -931,8 +936,10 @@ class PopupStack(QObject):
 
     def set_call_notes(self, notes: CallNoteService | None) -> None:
         """The after-call notes service of the running network (None: notes are off); cards
-        built from now on offer the ticket choice."""
+        built from now on offer the ticket choice, cards on screen report to it."""
         self._notes = notes
+        for card in self._cards.values():
+            card.set_notes(notes)
 
     def _on_ticket_created(self, call_id: str, ticket: TicketSummary) -> None:
         if self._notes is not None:
