@@ -568,6 +568,36 @@
         <source>Closes in %1 s; typing keeps it open.</source>
         <translation>Schließt sich in %1 s; Tippen hält sie offen.</translation>
     </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="1"/>
+        <source>Ticket %1</source>
+        <translation>Ticket %1</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="1"/>
+        <source>New ticket…</source>
+        <translation>Neues Ticket …</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="1"/>
+        <source>None: no note in Zammad</source>
+        <translation>Keines: keine Notiz in Zammad</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="1"/>
+        <source>Call note to Zammad &amp;ticket:</source>
+        <translation>Gesprächsnotiz an Zammad-&amp;Ticket:</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="1"/>
+        <source>Zammad ticket for the call's note</source>
+        <translation>Zammad-Ticket für die Gesprächsnotiz</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/popup.py" line="1"/>
+        <source>&amp;Private call: send nothing to Zammad</source>
+        <translation>&amp;Privates Gespräch: nichts an Zammad senden</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionTests</name>
@@ -1700,6 +1730,56 @@ Trotzdem wählen?</translation>
         <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
         <source>Keep the call</source>
         <translation>Den Anruf behalten</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Zammad note: no ticket chosen yet.</source>
+        <translation>Zammad-Notiz: noch kein Ticket gewählt.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Zammad note: waits for NFON's summary, then goes to ticket %1.</source>
+        <translation>Zammad-Notiz: wartet auf die Zusammenfassung von NFON und geht dann an Ticket %1.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Zammad note: about to be written to ticket %1.</source>
+        <translation>Zammad-Notiz: wird gleich an Ticket %1 geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Zammad note: written to ticket %1; NFON's summary follows when it comes.</source>
+        <translation>Zammad-Notiz: an Ticket %1 geschrieben; die Zusammenfassung von NFON folgt, sobald sie kommt.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Zammad note: NFON's summary is being added to ticket %1.</source>
+        <translation>Zammad-Notiz: die Zusammenfassung von NFON wird an Ticket %1 ergänzt.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Zammad note: written to ticket %1.</source>
+        <translation>Zammad-Notiz: an Ticket %1 geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Zammad note: none was written.</source>
+        <translation>Zammad-Notiz: keine geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Zammad note: not written to ticket %1.</source>
+        <translation>Zammad-Notiz: nicht an Ticket %1 geschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Zammad note: none (a private call).</source>
+        <translation>Zammad-Notiz: keine (privates Gespräch).</translation>
+    </message>
+    <message>
+        <location filename="../../src/ctidesk/gui/journal_window.py" line="1"/>
+        <source>Open the ticket</source>
+        <translation>Ticket öffnen</translation>
     </message>
 </context>
 <context>

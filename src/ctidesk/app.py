@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     )
     from ctidesk.clients.nfon import CtiClient, NfonServices
     from ctidesk.clients.zammad import ZammadServices
+    from ctidesk.core.call_notes import CallNoteService
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +221,7 @@ class Network:
     zammad: ZammadServices | None = None
     nfon: NfonSession | None = None
     nfon_dialler: NfonDialler | None = None
+    call_notes: CallNoteService | None = None
     dnd_listeners: list[Callable[[bool], None]] = field(default_factory=list)
     statuses: dict[str, SystemStatus] = field(default_factory=dict)
     lock: InstanceLock | None = None
@@ -297,6 +299,7 @@ async def start_network(
     try:
         await _start_phone(context, core, network)
         _start_zammad(context, core, network)
+        _start_call_notes(context, core, network)
         _start_nfon(context, core, network, open_browser)
     except BaseException:
         await network.close()
@@ -388,11 +391,34 @@ def _start_zammad(context: Context, core: Core, network: Network) -> None:
         network.spawn(_FORWARDER, services.forwarder.run())
 
 
+def _start_call_notes(context: Context, core: Core, network: Network) -> None:
+    """After-call notes to Zammad tickets (``[call_notes]``, off by default)."""
+    from ctidesk.clients.zammad import call_note_service
+
+    lookup = network.zammad.lookup if network.zammad is not None else None
+    notes = call_note_service(
+        context.settings,
+        context.paths.call_notes_file,
+        lookup,
+        summary_expected=lambda: network.nfon is not None and network.nfon.signed_in,
+    )
+    if notes is not None:
+        network.call_notes = notes
+        network._source_closers.append(core.tracker.subscribe(notes.on_call_changed))
+        network.spawn("after-call notes", notes.run())
+
+
 def _start_nfon(
     context: Context, core: Core, network: Network, open_browser: Callable[[str], object]
 ) -> None:
     """Login with NFON, the call history stream (while signed in) and the optional CTI API."""
-    from ctidesk.clients.nfon import StreamStatus, build_nfon_services, journal_sink
+    from ctidesk.clients.nfon import (
+        CallRecord,
+        StreamStatus,
+        build_nfon_services,
+        journal_sink,
+        to_nfon_summary,
+    )
 
     settings = context.settings
     if not settings.nfon.enabled:
@@ -409,11 +435,17 @@ def _start_nfon(
         label = session.account_label() if status is StreamStatus.CONNECTED else detail
         network.report(SystemStatus(system=NFON, state=state, detail=label))
 
+    def summary_for_notes(call_id: str, record: CallRecord) -> None:
+        if network.call_notes is not None:
+            network.call_notes.nfon_record(call_id, to_nfon_summary(record))
+
     services = build_nfon_services(
         settings,
         network.http,
         context.secrets,
-        on_record=journal_sink(core.journal, settings.dialing.default_region),
+        on_record=journal_sink(
+            core.journal, settings.dialing.default_region, on_merged=summary_for_notes
+        ),
         on_stream_status=stream_status,
         open_browser=open_browser,
         on_new_secret=context.redactor.add,

@@ -142,7 +142,8 @@ async def test_create_ticket_with_a_phone_article_and_mark_done(env: Env) -> Non
     ticket = await env.lookup.create_ticket(info, "Rückruf erbeten", "Kunde ruft wegen E42 an")
     assert (ticket.title, ticket.state, ticket.is_open) == ("Rückruf erbeten", "new", True)
     stored = env.sim.tickets[ticket.id]
-    assert stored["articles"][0]["type"] == "phone" and stored["customer_id"] == info.best.user_id  # type: ignore[union-attr]
+    first = env.sim.ticket_articles(ticket.id)[0]
+    assert first["type"] == "phone" and stored["customer_id"] == info.best.user_id  # type: ignore[union-attr]
     refreshed = await env.lookup.lookup(MARIA, call_id="c3")
     assert len(refreshed.open_tickets) == 2
     entry = await env.lookup.caller_log_entry("c3")

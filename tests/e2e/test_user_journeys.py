@@ -110,7 +110,8 @@ def test_answer_hold_resume_and_end_from_the_popup(journey: DesktopDriver) -> No
         10,
         "the after-call card",
     )
-    journey.click(box.x + box.width // 2, box.y + box.height - 70)  # the notes field
+    # The notes field, above the demo's Zammad-note choice (ticket, private, Done; issue 22).
+    journey.click(box.x + box.width // 2, box.y + box.height - 146)
     journey.type_text("Promised an offer by Friday")
     journey.screenshot("after-call-card")
     journey.click(box.x + box.width - 54, box.y + box.height - 22)  # Done

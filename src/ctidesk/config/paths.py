@@ -74,6 +74,11 @@ class AppPaths:
         return self.data_dir / "outbox.sqlite3"
 
     @property
+    def call_notes_file(self) -> Path:
+        """The after-call notes' queue: what is owed to which ticket, and what was written."""
+        return self.data_dir / "call-notes.sqlite3"
+
+    @property
     def nfon_token_file(self) -> Path:
         """The rotated NFON refresh token of a headless machine without a keyring (0600)."""
         return self.data_dir / "nfon-refresh-token.json"

@@ -248,6 +248,36 @@ class PopupSettings(_Section):
     )
 
 
+class CallNotesSettings(_Section):
+    """After-call notes: an internal phone note per call on the ticket the agent chose.
+
+    Off until the agent (or the team's settings file) turns it on: it sends call details, and
+    NFON's summary and transcript where the tenant has them, to Zammad."""
+
+    enabled: bool = False
+    always_opened_ticket: bool = Field(
+        default=False,
+        description="write to the ticket opened or created from the pop-up without asking",
+    )
+    wait_for_summary_seconds: int = Field(
+        default=600,
+        ge=0,
+        le=86400,
+        description="how long a note waits for NFON's summary before it is written without it",
+    )
+    completion: Literal["follow_up", "replace"] = Field(
+        default="follow_up",
+        description="a summary that comes after the note: a follow-up note, or a complete note "
+        "that replaces the first (Zammad lets agents delete their notes only for a while)",
+    )
+    transcript: Literal["collapsed", "attached", "off"] = Field(
+        default="collapsed",
+        description="NFON's transcript: folded at the end of the note, a text attachment, or "
+        "left out",
+    )
+    give_up_after_hours: float = Field(default=72.0, gt=0)
+
+
 class HotkeySettings(_Section):
     """Global shortcuts, each one key combination; an empty one is off. Answering and hanging
     up are off until the agent picks keys: pressed by accident, they would act on a caller."""
@@ -338,6 +368,7 @@ class Settings(BaseModel):
     nfon: NfonSettings = Field(default_factory=NfonSettings)
     dialing: DialingSettings = Field(default_factory=DialingSettings)
     popup: PopupSettings = Field(default_factory=PopupSettings)
+    call_notes: CallNotesSettings = Field(default_factory=CallNotesSettings)
     hotkey: HotkeySettings = Field(default_factory=HotkeySettings)
     event_actions: EventActionSettings = Field(default_factory=EventActionSettings)
     ringtones: RingtoneSettings = Field(default_factory=RingtoneSettings)

@@ -92,6 +92,7 @@ class DemoWorld:
         store.set(SecretName.PHONE_PASSCODE, suite.phone.passcode)
         settings.zammad.url = suite.zammad.base_url
         settings.zammad.agent_names = ["Agnes Agent"]
+        settings.call_notes.enabled = True  # the demo's Zammad is simulated: show the notes
         store.set(SecretName.ZAMMAD_API_TOKEN, suite.zammad.agent_token)
         store.set(SecretName.ZAMMAD_CTI_URL, suite.zammad.cti_url)
         nfon = settings.nfon

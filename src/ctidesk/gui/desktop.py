@@ -239,6 +239,7 @@ class Desktop(QObject):
             nfon_dialler=parts.nfon_dialler,
             nfon_account=parts.nfon_account,
         )
+        self.popups.set_call_notes(parts.network.call_notes if parts.network else None)
         if parts.subscribe_dnd is not None:
             parts.subscribe_dnd(self.bridge.phone_reported_dnd)
         for probe in parts.probes:
@@ -315,6 +316,9 @@ class Desktop(QObject):
     def _plug_journal_remote(self, window: JournalWindow) -> None:
         mark, delete = self._remote_actions()
         window.set_remote_actions(mark, delete, connecting=not self._attached)
+        network = self._network()
+        notes = network.call_notes if network is not None else None
+        window.set_note_status(notes.status if notes is not None else None)
 
     def open_journal(self) -> JournalWindow:
         """The call journal (and its statistics); opened once, raised afterwards. The agent
@@ -611,6 +615,7 @@ class Desktop(QObject):
         listens on the same port and holds the same lock)."""
         self._attached = False
         self.bridge.detach(self.tr("reconnecting with the new settings"))
+        self.popups.set_call_notes(None)
         if isinstance(self._team_task, asyncio.Task):
             self._team_task.cancel()
         self._team_task = None

@@ -45,9 +45,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ctidesk.core.call_notes import NoteStatus
 from ctidesk.core.calls import CallChanged, CallState, ChangeKind
 from ctidesk.core.journal import Journal, JournalEntry, JournalFilter
 from ctidesk.core.journal_reader import PAGE_SIZE, JournalReader, Page, PageCursor
+from ctidesk.core.note_queue import NoteState
 from ctidesk.gui.formatting import entry_number, number_text, short_date_time
 from ctidesk.gui.stats_widget import StatsWidget
 
@@ -56,6 +58,7 @@ log = logging.getLogger(__name__)
 Submit = Callable[[str, Coroutine[Any, Any, Any]], object]
 RemoteAction = Callable[[JournalEntry], Coroutine[Any, Any, None]]
 Dial = Callable[[str], object]
+NoteStatusReader = Callable[[str], NoteStatus | None]
 SEARCH_DELAY_MS = 250
 RELOAD_DELAY_MS = 500
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -329,6 +332,12 @@ class JournalWindow(QWidget):
         self.details_title = QLabel()
         self.summary_label = QLabel()
         self.summary_view = QTextBrowser()
+        self.zammad_note_label = QLabel()
+        self.zammad_note_label.setObjectName("journalZammadNote")
+        self.zammad_note_label.setWordWrap(True)
+        self.zammad_note_label.setOpenExternalLinks(True)
+        self.zammad_note_label.setTextFormat(Qt.TextFormat.RichText)
+        self._note_status: NoteStatusReader | None = None
         self.notes_label = QLabel()
         self.notes_edit = QPlainTextEdit()
         self.save_notes_button = QPushButton()
@@ -396,6 +405,7 @@ class JournalWindow(QWidget):
         side.addWidget(self.details_title)
         side.addWidget(self.summary_label)
         side.addWidget(self.summary_view, 1)
+        side.addWidget(self.zammad_note_label)
         side.addWidget(self.notes_label)
         side.addWidget(self.notes_edit, 1)
         side.addWidget(self.save_notes_button)
@@ -479,6 +489,40 @@ class JournalWindow(QWidget):
         self._update_details()
         self._update_remote_note()
 
+    def set_note_status(self, reader: NoteStatusReader | None) -> None:
+        """What the after-call notes wrote for each call (None: notes are off)."""
+        self._note_status = reader
+        self._update_details()
+
+    def _note_text(self, status: NoteStatus) -> str:
+        """One line for the details: what was written to which ticket, with its link."""
+        ticket = status.ticket_label or str(status.ticket_id or "")
+        texts = {
+            NoteState.OPEN: self.tr("Zammad note: no ticket chosen yet."),
+            NoteState.WAITING: self.tr(
+                "Zammad note: waits for NFON's summary, then goes to ticket %1."
+            ),
+            NoteState.DUE: self.tr("Zammad note: about to be written to ticket %1."),
+            NoteState.WRITTEN: self.tr(
+                "Zammad note: written to ticket %1; NFON's summary follows when it comes."
+            ),
+            NoteState.COMPLETING: self.tr(
+                "Zammad note: NFON's summary is being added to ticket %1."
+            ),
+            NoteState.DONE: self.tr("Zammad note: written to ticket %1."),
+            NoteState.SKIPPED: self.tr("Zammad note: none was written."),
+            NoteState.FAILED: self.tr("Zammad note: not written to ticket %1."),
+        }
+        text = _escape(texts[status.state].replace("%1", ticket))
+        if status.private:
+            text = _escape(self.tr("Zammad note: none (a private call)."))
+        if status.ticket_url and status.state not in (NoteState.SKIPPED, NoteState.OPEN):
+            link = _escape(self.tr("Open the ticket"))
+            text += f' <a href="{_escape(status.ticket_url)}">{link}</a>'
+        if status.detail and not status.private:
+            text += f"<br><small>{_escape(status.detail)}</small>"
+        return text
+
     def _update_remote_note(self) -> None:
         if self._connecting:
             text = self.tr(
@@ -538,6 +582,9 @@ class JournalWindow(QWidget):
         )
         self.notes_edit.setEnabled(has)
         self.save_notes_button.setEnabled(has)
+        status = self._note_status(entry.id) if entry and self._note_status else None
+        self.zammad_note_label.setText(self._note_text(status) if status else "")
+        self.zammad_note_label.setVisible(status is not None)
         if entry is None:
             self.details_title.setText(self.tr("Select a call to see its details."))
             self.summary_view.setPlainText("")

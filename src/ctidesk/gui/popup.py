@@ -38,6 +38,8 @@ from PySide6.QtGui import (
     QWindow,
 )
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -51,6 +53,7 @@ from PySide6.QtWidgets import (
 )
 
 from ctidesk.config.settings import PopupSettings
+from ctidesk.core.call_notes import CallNoteService
 from ctidesk.core.calls import Call, CallChanged, CallState, ChangeKind, Direction, EndCause
 from ctidesk.core.numbers import parse_number
 from ctidesk.core.ports import CallerInfo, MatchLevel, TicketSummary
@@ -77,6 +80,8 @@ MAX_COLUMNS = 2
 """Columns of cards beside the tray at most: more would cover the agent's work."""
 """Missed-call cards on screen at most (the oldest make room; the journal lists them all)."""
 NOTES_LINES = 4
+TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+NEW_TICKET = "new"
 
 _STATE_WORDS = {
     CallState.RINGING: QT_TRANSLATE_NOOP("CallerCard", "ringing"),
@@ -162,10 +167,15 @@ class CallerCard(QFrame):
         call: Call,
         *,
         compact: bool = False,
+        notes: CallNoteService | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._bridge = bridge
+        self._notes = notes
+        self._note_finished = False
+        self._confirmed = False
+        self._ticket_labels: dict[int, str] = {}
         self._call = call
         self._info: CallerInfo | None = None
         self.compact = compact
@@ -302,14 +312,97 @@ class CallerCard(QFrame):
         self.countdown_label.setWordWrap(True)
         self.done_button = QPushButton()
         self.done_button.setObjectName("afterCallDoneButton")
-        self.done_button.clicked.connect(self.dismiss)
+        self.done_button.clicked.connect(self.done)
         done_row.addWidget(self.countdown_label, 1)
         done_row.addWidget(self.done_button)
         box.addWidget(self.notes_label)
         box.addWidget(self.notes_edit)
+        if self._notes is not None and self._notes.enabled:
+            self._build_ticket_choice(box)
         box.addLayout(done_row)
         self._layout.addWidget(self.after_call_box)
         self.after_call_box.show()  # a child added to a card on screen is not shown by itself
+
+    def _build_ticket_choice(self, box: QVBoxLayout) -> None:
+        """Where the call's note goes in Zammad: the customer's open tickets (newest first),
+        the ticket opened or created during the call (chosen already), a new ticket, none."""
+        self.ticket_choice_label = QLabel()
+        self.ticket_choice = QComboBox()
+        self.ticket_choice.setObjectName("afterCallTicketChoice")
+        self.ticket_choice_label.setBuddy(self.ticket_choice)
+        self.private_box = QCheckBox()
+        self.private_box.setObjectName("afterCallPrivate")
+        self.private_box.toggled.connect(self._private_toggled)
+        self.ticket_choice.activated.connect(self._ticket_choice_activated)
+        box.addWidget(self.ticket_choice_label)
+        box.addWidget(self.ticket_choice)
+        box.addWidget(self.private_box)
+        self._fill_ticket_choice()
+
+    def _fill_ticket_choice(self, select: int | None = None) -> None:
+        if self.__dict__.get("ticket_choice") is None or self._notes is None:
+            return
+        choice = self.ticket_choice
+        wanted = select if select is not None else self._notes.proposal(self.call_id)
+        if select is None and choice.count():
+            wanted = self.chosen_ticket()
+        choice.blockSignals(True)
+        choice.clear()
+        tickets = list(self._info.open_tickets) if self._info is not None else []
+        known = {ticket.id for ticket in tickets}
+        for ticket in tickets:
+            choice.addItem(f"#{ticket.number}  {ticket.title}", ticket.id)
+        if wanted is not None and wanted not in known:
+            label = self._ticket_labels.get(wanted) or str(wanted)
+            choice.insertItem(0, self.tr("Ticket %1").replace("%1", label), wanted)
+        choice.addItem(self.tr("New ticket…"), NEW_TICKET)
+        choice.addItem(self.tr("None: no note in Zammad"), None)
+        index = choice.findData(wanted) if wanted is not None else -1
+        choice.setCurrentIndex(index if index >= 0 else choice.count() - 1)
+        choice.blockSignals(False)
+
+    def set_notes(self, notes: CallNoteService | None) -> None:
+        """The network side was rebuilt: its new notes service (same queue) takes the card's
+        decision."""
+        self._notes = notes
+
+    def chosen_ticket(self) -> int | None:
+        """The ticket the card's choice names (None: "none", or no choice shown)."""
+        if self.__dict__.get("ticket_choice") is None:
+            return None
+        data = self.ticket_choice.currentData()
+        return data if isinstance(data, int) else None
+
+    def _ticket_choice_activated(self, index: int) -> None:
+        if self.ticket_choice.itemData(index) == NEW_TICKET:
+            self._fill_ticket_choice()  # back to what was chosen until the ticket exists
+            self._create_ticket()
+        self._restart_countdown()
+
+    def _private_toggled(self, private: bool) -> None:
+        self.ticket_choice.setEnabled(not private)
+        self._restart_countdown()
+
+    def ticket_created(self, ticket: TicketSummary) -> None:
+        """A ticket created from this card: it is the note's ticket now."""
+        self._ticket_labels[ticket.id] = f"#{ticket.number}"
+        self._fill_ticket_choice(select=ticket.id)
+
+    def _finish_note(self) -> None:
+        """Tell the notes service how the card ended: Done with a choice is the agent's say."""
+        if self._notes is None or self._note_finished or not self.after_call:
+            return
+        self._note_finished = True
+        private = self.__dict__.get("private_box") is not None and self.private_box.isChecked()
+        chosen = self.chosen_ticket()
+        self._notes.finish(
+            self.call_id,
+            ticket_id=chosen,
+            ticket_label=self._ticket_labels.get(chosen, "") if chosen is not None else "",
+            notes=self.notes_edit.toPlainText(),
+            private=private,
+            confirmed=self._confirmed,
+        )
 
     def _button(self, row: QHBoxLayout) -> QPushButton:
         button = QPushButton()
@@ -416,6 +509,11 @@ class CallerCard(QFrame):
             self.done_button, self.tr("&Done"), self.tr("Done: save the notes and close the card")
         )
         self.countdown_label.setAccessibleName(self.tr("When the card closes"))
+        if self.__dict__.get("ticket_choice") is not None:
+            self.ticket_choice_label.setText(self.tr("Call note to Zammad &ticket:"))
+            self.ticket_choice.setAccessibleName(self.tr("Zammad ticket for the call's note"))
+            self.private_box.setText(self.tr("&Private call: send nothing to Zammad"))
+            self._fill_ticket_choice()
         self._show_countdown()
 
     def _create_ticket(self) -> None:
@@ -499,6 +597,8 @@ class CallerCard(QFrame):
 
     def update_info(self, info: CallerInfo) -> None:
         self._info = info
+        for ticket in (*info.open_tickets, *info.closed_tickets):
+            self._ticket_labels[ticket.id] = f"#{ticket.number}"
         lines: list[str] = []
         if info.error:
             lines.append(self.tr("Zammad lookup failed: %1").replace("%1", info.error))
@@ -525,6 +625,7 @@ class CallerCard(QFrame):
         for ticket, is_open in rows[:MAX_TICKETS_SHOWN]:
             item = QTreeWidgetItem(format_ticket(ticket))
             item.setData(0, Qt.ItemDataRole.UserRole, ticket.url)
+            item.setData(0, TICKET_ID_ROLE, ticket.id)
             item.setToolTip(1, ticket.title)
             if ticket.updated_at is not None:
                 item.setToolTip(3, short_date_time(ticket.updated_at.astimezone()))
@@ -538,6 +639,9 @@ class CallerCard(QFrame):
             header = self.tickets.header().sizeHint().height()
             self.tickets.setFixedHeight(header + row_height * shown + 2 * self.tickets.frameWidth())
         self.tickets.setVisible(bool(rows) and not self.compact)
+        if self._notes is not None and info.best is not None:
+            self._notes.customer_found(self.call_id, info.best.name)
+        self._fill_ticket_choice()
         self._refresh_buttons()
         if self.isVisible():  # a card being built is sized once, when the stack shows it
             self.adjustSize()
@@ -556,11 +660,31 @@ class CallerCard(QFrame):
             return self._info.open_tickets[0].url
         return ""
 
+    def _selected_ticket_id(self) -> int | None:
+        items = self.tickets.selectedItems()
+        if items:
+            value = items[0].data(0, TICKET_ID_ROLE)
+            return value if isinstance(value, int) else None
+        if self._info and self._info.open_tickets:
+            return self._info.open_tickets[0].id
+        return None
+
     def _open_selected_ticket(self) -> None:
+        self._ticket_opened(self._selected_ticket_id())
         self._bridge.open_url(self._selected_ticket_url())
 
     def _open_ticket_item(self, item: QTreeWidgetItem, _column: int) -> None:
+        value = item.data(0, TICKET_ID_ROLE)
+        self._ticket_opened(value if isinstance(value, int) else None)
         self._bridge.open_url(str(item.data(0, Qt.ItemDataRole.UserRole) or ""))
+
+    def _ticket_opened(self, ticket_id: int | None) -> None:
+        """A ticket opened from the card is the call's note's ticket, unless the agent picks
+        another in the after-call card."""
+        if self._notes is not None and ticket_id is not None:
+            label = self._ticket_labels.get(ticket_id, "")
+            self._notes.ticket_opened(self.call_id, ticket_id, label=label)
+            self._fill_ticket_choice(select=ticket_id)
 
     def _refresh_buttons(self) -> None:
         state = self._call.state
@@ -591,10 +715,16 @@ class CallerCard(QFrame):
         if self.compact:
             self.create_button.setVisible(self.after_call)
 
+    def done(self) -> None:
+        """ "Done": the notes and the ticket choice are the agent's say; the card closes."""
+        self._confirmed = True
+        self.dismiss()
+
     def dismiss(self) -> None:
         """Close the card (✕, Esc, "Done" or the after-call time); typed notes are kept."""
         self._countdown.stop()
         self.save_notes()
+        self._finish_note()
         self.dismissed.emit(self.call_id)
 
     def _take_focus(self) -> None:
@@ -772,6 +902,7 @@ class PopupStack(QObject):
         self._cards: dict[str, CallerCard] = {}
         self._missed: dict[str, MissedCallCard] = {}
         self._waiting: dict[str, Call] = {}
+        self._notes: CallNoteService | None = None
         self._last_build = -1.0
         self._arranging = False
         self._next_build = QTimer(self)
@@ -781,6 +912,7 @@ class PopupStack(QObject):
         bridge.caller_info_ready.connect(self._on_caller_info)
         bridge.missed_call.connect(self._on_missed_call)
         bridge.missed_cleared.connect(self._on_missed_cleared)
+        bridge.ticket_created.connect(self._on_ticket_created)
         QTimer.singleShot(WARM_UP_AFTER_MS, self, self._warm_up)
 
     def _warm_up(self) -> None:
@@ -801,6 +933,20 @@ class PopupStack(QObject):
     @property
     def settings(self) -> PopupSettings:
         return self._bridge.settings.popup
+
+    def set_call_notes(self, notes: CallNoteService | None) -> None:
+        """The after-call notes service of the running network (None: notes are off); cards
+        built from now on offer the ticket choice, cards on screen report to it."""
+        self._notes = notes
+        for card in self._cards.values():
+            card.set_notes(notes)
+
+    def _on_ticket_created(self, call_id: str, ticket: TicketSummary) -> None:
+        if self._notes is not None:
+            self._notes.ticket_opened(call_id, ticket.id, "created", f"#{ticket.number}")
+        card = self._cards.get(call_id)
+        if card is not None:
+            card.ticket_created(ticket)
 
     def cards(self) -> list[CallerCard]:
         return list(self._cards.values())
@@ -907,7 +1053,12 @@ class PopupStack(QObject):
         card = self._cards.get(call.id)
         if card is None:
             self._last_build = time.monotonic()
-            card = CallerCard(self._bridge, call, compact=call.direction is Direction.OUTBOUND)
+            card = CallerCard(
+                self._bridge,
+                call,
+                compact=call.direction is Direction.OUTBOUND,
+                notes=self._notes,
+            )
             card.dismissed.connect(self.close_card)
             card.installEventFilter(self)
             self._cards[call.id] = card

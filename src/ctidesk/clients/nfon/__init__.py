@@ -25,12 +25,14 @@ from ctidesk.clients.nfon.cti import (
 from ctidesk.clients.nfon.errors import NfonError
 from ctidesk.clients.nfon.history import CallHistoryClient, Filter, HistoryQuery
 from ctidesk.clients.nfon.oauth import TokenManager
+from ctidesk.clients.nfon.records import CallRecord, to_nfon_summary
 from ctidesk.clients.nfon.stream import HistoryStream, RecordCallback, StreamStatus, journal_sink
 from ctidesk.config.secrets import SecretName, SecretStore
 from ctidesk.config.settings import Settings
 
 __all__ = [
     "CallHistoryClient",
+    "CallRecord",
     "CtiClient",
     "CtiSession",
     "ExtensionData",
@@ -46,6 +48,7 @@ __all__ = [
     "TokenManager",
     "build_nfon_services",
     "journal_sink",
+    "to_nfon_summary",
 ]
 
 

@@ -17,6 +17,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ctidesk.core.calls import Direction
 from ctidesk.core.journal import HistoryRecord
+from ctidesk.core.note_text import NfonSummary
+from ctidesk.core.note_text import Transcription as NoteTranscription
+from ctidesk.core.note_text import TranscriptLine as NoteLine
 from ctidesk.core.numbers import PhoneNumber, parse_global_number, parse_number
 
 _EXTRA_COLON = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d):\d\d(\.\d+)")
@@ -306,4 +309,25 @@ def to_history_record(record: CallRecord, default_region: str = "DE") -> History
         duration_seconds=record.duration,
         status=record.status.value,
         summary=record.summary,
+    )
+
+
+def to_nfon_summary(record: CallRecord) -> NfonSummary:
+    """What an after-call note takes from a record. No ``transcription`` object: the tenant
+    has none for this call; ``available`` false: not ready yet (NFON sends the record again)."""
+    transcription = record.transcription
+    if transcription is None:
+        return NfonSummary(uuid=record.uuid, transcription=NoteTranscription.NONE)
+    ready = transcription.available or bool(transcription.summary)
+    speakers = {"caller": record.caller.name or "Caller", "callee": record.callee.name or "Callee"}
+    lines = tuple(
+        NoteLine(speakers.get(line.source, line.source or "?"), line.text, line.time)
+        for line in transcription.transcript
+        if line.event == "speech" and line.text
+    )
+    return NfonSummary(
+        uuid=record.uuid,
+        transcription=NoteTranscription.READY if ready else NoteTranscription.PENDING,
+        summary=transcription.summary or None,
+        transcript=lines,
     )

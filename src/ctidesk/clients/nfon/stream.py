@@ -191,13 +191,18 @@ def journal_sink(
     journal: Journal,
     default_region: str = "DE",
     also: Callable[[HistoryRecord], None] | None = None,
+    on_merged: Callable[[str, CallRecord], None] | None = None,
 ) -> Callable[[CallRecord], None]:
-    """The usual `on_record`: fold each record into the journal (final status, summary)."""
+    """The usual `on_record`: fold each record into the journal (final status, summary).
+    ``on_merged(call_id, record)`` hears which journal call each record landed on (the
+    after-call notes take the summary from there)."""
 
     def sink(record: CallRecord) -> None:
         history = to_history_record(record, default_region)
-        journal.merge_history(history)
+        call_id = journal.merge_history(history)
         if also is not None:
             also(history)
+        if on_merged is not None:
+            on_merged(call_id, record)
 
     return sink

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from ctidesk.clients.zammad.articles import ZammadArticles, call_note_service
 from ctidesk.clients.zammad.forwarder import (
     CallerIdCallback,
     CallerIdInstruction,
@@ -30,10 +31,12 @@ __all__ = [
     "Outbox",
     "OutboxEvent",
     "ZammadApiError",
+    "ZammadArticles",
     "ZammadForwarder",
     "ZammadLookup",
     "ZammadServices",
     "build_zammad_services",
+    "call_note_service",
     "probe_api_token",
     "probe_cti_endpoint",
 ]

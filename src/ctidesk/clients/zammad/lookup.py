@@ -58,6 +58,15 @@ class ZammadUnreachable(ZammadApiError):
     pass
 
 
+class ZammadHttpError(ZammadApiError):
+    """Zammad answered with an error status (kept in ``status``, e.g. 404 or 422)."""
+
+    def __init__(self, status: int, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.detail = detail
+
+
 def zammad_caller_ids(text: str | None) -> list[str]:
     """Numbers in ``text`` as Zammad's ``Cti::CallerId`` extracts and normalises them."""
     if not text:
@@ -187,9 +196,11 @@ class ZammadLookup:
                 "permissions ticket.agent and cti.agent"
             )
         if status >= 400:
-            raise ZammadApiError(
+            raise ZammadHttpError(
+                status,
                 f"Zammad answered {status} to {method} {path.split('?')[0]}; try again later, "
-                "and if it persists ask the Zammad admin"
+                "and if it persists ask the Zammad admin",
+                _error_text(response),
             )
         try:
             return response.json()
@@ -198,6 +209,18 @@ class ZammadLookup:
                 f"Zammad sent an unreadable answer to {path.split('?')[0]}; check that the "
                 "Zammad address points to Zammad itself"
             ) from exc
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        json_body: dict[str, Any] | None = None,
+    ) -> Any:
+        """One REST call with the agent's token (the after-call notes use it); every failure is
+        a `ZammadApiError` whose text says what to do."""
+        return await self._request(method, path, params=params, json_body=json_body)
 
     async def current_user(self) -> str:
         """The token owner's name (``GET /api/v1/users/me``): proves the token works."""
@@ -431,3 +454,14 @@ class ZammadLookup:
         self.forget(info.number)
         states = await self._ticket_states()
         return self._summary(ticket, states, True)
+
+
+def _error_text(response: httpx.Response) -> str:
+    """Zammad's own words for an error (``error_human``, else ``error``), if it sent JSON."""
+    try:
+        body = response.json()
+    except ValueError:
+        return ""
+    if not isinstance(body, dict):
+        return ""
+    return str(body.get("error_human") or body.get("error") or "")

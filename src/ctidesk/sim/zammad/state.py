@@ -1,20 +1,20 @@
-"""A faithful Zammad for tests and the demo: generic CTI push, caller log, REST subset.
+"""Zammad's state and rules, without HTTP: what the simulator's routes read and change.
 
-Behaviour follows the Zammad contract (section 7): checks in Zammad's order with its statuses and
-bodies, Rails-like parameter parsing, the caller-log state machine with done/duration rules, caller
-matching with Zammad's number normalisation, and token-authenticated REST endpoints. Faults
-(delays, 5xx, "down", "apply then drop the reply") are injected with Python methods; every request
-is recorded.
+Data (users, organisations, tickets, articles, the caller log), the CTI state machine with its
+checks in Zammad's order, caller matching with Zammad's number normalisation, the ticket-article
+rules, and the injected faults. `ctidesk.sim.zammad.routes` puts it on aiohttp.
 
 Zammad stores almost anything a client sends. Where a client breaks what Zammad documents (a
 cause whose meaning contradicts the call, several agents on ``answer``, ``to=unknown``, an event
-applied twice), the simulator stores it as Zammad does and records a `ProtocolViolation` that
+applied twice), the state stores it as Zammad does and records a `ProtocolViolation` that
 tests read from ``violations``; it never invents an HTTP error Zammad would not send.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import json
 import re
 import secrets
@@ -25,20 +25,6 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import phonenumbers
-from aiohttp import web
-
-HTML_PAGES = {
-    401: "<!DOCTYPE html><html><head><title>401: Unauthorized</title></head>"
-    "<body><h1>401: Unauthorized</h1></body></html>",
-    403: "<!DOCTYPE html><html><head><title>403: Forbidden</title></head>"
-    "<body><h1>403: Forbidden</h1></body></html>",
-    404: "<!DOCTYPE html><html><head><title>404: Requested resource was not found</title></head>"
-    "<body><h1>404: Requested resource was not found</h1></body></html>",
-    422: "<!DOCTYPE html><html><head><title>422: Unprocessable Entity</title></head>"
-    "<body><h1>422: The change you wanted was rejected.</h1></body></html>",
-    500: "<!DOCTYPE html><html><head><title>500: Something went wrong</title></head>"
-    "<body><h1>500: We're sorry, but something went wrong.</h1></body></html>",
-}
 
 DISABLED_ERROR = "Feature is disabled, please contact your administrator!"
 NOT_CONFIGURED_ERROR = "Feature not configured, please contact your admin!"
@@ -87,7 +73,7 @@ def _iso(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _error_id() -> str:
+def error_id() -> str:
     return f"Error ID {secrets.token_urlsafe(6)}: Please contact your administrator."
 
 
@@ -116,7 +102,7 @@ def parse_rails_params(query: str, content_type: str, body: bytes) -> dict[str, 
         try:
             data = json.loads(body.decode("utf-8") or "{}")
         except (UnicodeDecodeError, ValueError) as exc:
-            raise _ParamsError(str(exc)) from exc
+            raise ParamsError(str(exc)) from exc
         if isinstance(data, dict):
             params.update(data)
     elif kind == "application/x-www-form-urlencoded" or not kind:
@@ -124,11 +110,11 @@ def parse_rails_params(query: str, content_type: str, body: bytes) -> dict[str, 
     return params
 
 
-class _ParamsError(Exception):
+class ParamsError(Exception):
     pass
 
 
-class _CtiProcessError(Exception):
+class ZammadError(Exception):
     """An exception inside Zammad's processing; mapped by the shared error handler."""
 
     def __init__(self, status: int, body: dict[str, str]) -> None:
@@ -268,7 +254,7 @@ TICKET_STATES: list[dict[str, Any]] = [
     {"id": 5, "name": "merged", "state_type": "merged"},
     {"id": 6, "name": "pending close", "state_type": "pending action"},
 ]
-_OPEN_TYPES = frozenset({"new", "open", "pending reminder", "pending action"})
+OPEN_STATE_TYPES = frozenset({"new", "open", "pending reminder", "pending action"})
 
 
 def _int_seconds(later: datetime, earlier: datetime) -> int:
@@ -276,14 +262,13 @@ def _int_seconds(later: datetime, earlier: datetime) -> int:
     return int(later.timestamp()) - int(earlier.timestamp())
 
 
-class ZammadSimulator:
-    """An in-process Zammad over aiohttp, bound to 127.0.0.1."""
+class ZammadState:
+    """One Zammad instance's data and rules; `ZammadSimulator` serves it over HTTP."""
 
     def __init__(
         self,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-        port: int = 0,
         seed: bool = True,
         elasticsearch: bool = True,
         cti_token: str | None = None,
@@ -300,10 +285,17 @@ class ZammadSimulator:
         self.tickets: dict[int, dict[str, Any]] = {}
         self.log: list[CtiLogRow] = []
         self.api_tokens: dict[str, tuple[int, frozenset[str]]] = {}
-        self._port = port
-        self._runner: web.AppRunner | None = None
-        self._site: web.TCPSite | None = None
-        self._next_id = {"user": 1, "organization": 1, "ticket": 1, "log": 1, "caller_id": 1}
+        self._next_id = {
+            "user": 1,
+            "organization": 1,
+            "ticket": 1,
+            "log": 1,
+            "caller_id": 1,
+            "article": 1,
+        }
+        self.articles: dict[int, dict[str, Any]] = {}
+        self.article_delete_timeframe = timedelta(minutes=10)
+        self._article_faults: list[tuple[int | None, str | None]] = []
         self._delay = 0.0
         self._fail_next: list[int] = []
         self._drop_rules: list[str | None] = []
@@ -322,72 +314,6 @@ class ZammadSimulator:
         self.api_tokens[self.agent_token] = (self.agent_id, agent_rights)
         if seed:
             self.seed_demo_data()
-
-    # ------------------------------------------------------------------ lifecycle
-
-    @property
-    def cti_path(self) -> str:
-        return f"/api/v1/cti/{self.config.token}"
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._port}"
-
-    @property
-    def cti_url(self) -> str:
-        return self.base_url + self.cti_path
-
-    async def start(self) -> str:
-        app = web.Application(middlewares=[self._record_middleware])
-        app.router.add_post("/api/v1/cti/done/bulk", self._cti_done_bulk)
-        app.router.add_post("/api/v1/cti/done/{id}", self._cti_done)
-        app.router.add_get("/api/v1/cti/log", self._cti_log)
-        app.router.add_post("/api/v1/cti/{token}", self._cti_push)
-        app.router.add_get("/api/v1/users/search", self._users_search)
-        app.router.add_get("/api/v1/users/me", self._users_me)
-        app.router.add_get("/api/v1/users/{id}", self._users_show)
-        app.router.add_get("/api/v1/ticket_customer", self._ticket_customer)
-        app.router.add_get("/api/v1/ticket_states", self._ticket_states)
-        app.router.add_get("/api/v1/tickets/{id}", self._tickets_show)
-        app.router.add_post("/api/v1/tickets", self._tickets_create)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await self._bind()
-        return self.base_url
-
-    async def _bind(self) -> None:
-        assert self._runner is not None
-        self._site = web.TCPSite(self._runner, "127.0.0.1", self._port, reuse_address=True)
-        await self._site.start()
-        server = self._site._server
-        if self._port == 0 and server is not None:
-            sockets = getattr(server, "sockets", None) or []
-            self._port = int(sockets[0].getsockname()[1])
-
-    async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-        self._runner = None
-        self._site = None
-
-    async def go_down(self) -> None:
-        """Stop listening (connections are refused) but keep all data, like a restarting host.
-
-        Open keep-alive connections are cut as well: a restarting Zammad answers nothing more on
-        them either, and a client reusing one must not get through.
-        """
-        if self._site is not None:
-            await self._site.stop()
-            self._site = None
-        server = self._runner.server if self._runner is not None else None
-        if server is not None:
-            for connection in list(server.connections):
-                connection.force_close()
-
-    async def come_back(self) -> None:
-        """Listen again on the same port after `go_down`."""
-        if self._site is None and self._runner is not None:
-            await self._bind()
 
     # ------------------------------------------------------------------ faults
 
@@ -491,16 +417,16 @@ class ZammadSimulator:
             "organization_id": self.users[customer_id].get("organization_id"),
             "created_at": when,
             "updated_at": when,
-            "articles": [
-                {
-                    "sender": first_article_sender,
-                    "type": "phone",
-                    "subject": title,
-                    "body": first_article_body,
-                    "created_by_id": customer_id,
-                }
-            ],
         }
+        self.store_article(
+            ticket_id=ticket_id,
+            type_name="phone",
+            sender=first_article_sender,
+            subject=title,
+            body=first_article_body,
+            created_by_id=customer_id,
+            at=when,
+        )
         return ticket_id
 
     def seed_demo_data(self) -> None:
@@ -595,14 +521,13 @@ class ZammadSimulator:
                     numbers += extract_numbers(value)
             add(numbers, "known", "User", user["id"], user["id"])
         for ticket in self.tickets.values():
-            articles = ticket["articles"]
+            articles = self.ticket_articles(ticket["id"])
             if not articles or articles[0]["sender"] != "Customer":
                 continue
             first = articles[0]
             numbers = []
-            for value in first.values():
-                if isinstance(value, str) and value:
-                    numbers += extract_numbers(value)
+            for key in ("subject", "body"):
+                numbers += extract_numbers(first.get(key))
             add(numbers, "maybe", "Ticket", ticket["id"], first["created_by_id"])
         return records
 
@@ -657,92 +582,6 @@ class ZammadSimulator:
         """Recorded CTI push requests (any token), oldest first."""
         return [r for r in self.requests if r.method == "POST" and _is_cti_push_path(r.path)]
 
-    # ------------------------------------------------------------------ HTTP plumbing
-
-    @web.middleware
-    async def _record_middleware(
-        self,
-        request: web.Request,
-        handler: Callable[[web.Request], Any],
-    ) -> web.StreamResponse:
-        body = await request.read()
-        record = RecordedRequest(
-            method=request.method,
-            path=request.path,
-            headers=dict(request.headers),
-            body=body,
-            params={},
-            status=0,
-            at=self.clock(),
-        )
-        self.requests.append(record)
-        if self._delay:
-            await asyncio.sleep(self._delay)
-        try:
-            response: web.StreamResponse = await handler(request)
-        except web.HTTPException as exc:
-            record.status = exc.status
-            raise
-        record.status = response.status
-        return response
-
-    @staticmethod
-    def _wants_json(request: web.Request) -> bool:
-        accept = request.headers.get("Accept", "").strip()
-        if not accept:
-            return False
-        types = [part.split(";", 1)[0].strip().lower() for part in accept.split(",")]
-        if "application/json" in types:
-            return True
-        return types == ["*/*"]
-
-    def _error(
-        self, request: web.Request, status: int, body: dict[str, str], **headers: str
-    ) -> web.Response:
-        if self._wants_json(request):
-            return web.json_response(body, status=status, headers=headers or None)
-        page = HTML_PAGES.get(status, HTML_PAGES[500])
-        return web.Response(
-            text=page, status=status, content_type="text/html", headers=headers or None
-        )
-
-    # ------------------------------------------------------------------ CTI push
-
-    async def _cti_push(self, request: web.Request) -> web.StreamResponse:
-        record = self.requests[-1]
-        if self._down_status is not None:
-            return web.Response(text="Service Unavailable", status=self._down_status)
-        if self._fail_next:
-            return web.Response(text="Bad Gateway", status=self._fail_next.pop(0))
-        cfg = self.config
-        if not cfg.enabled:
-            return web.json_response({"error": DISABLED_ERROR}, status=422)
-        if not cfg.configured:
-            return web.json_response({"error": NOT_CONFIGURED_ERROR}, status=422)
-        if request.match_info["token"] != cfg.token:
-            return web.json_response({"error": INVALID_TOKEN_ERROR}, status=401)
-        try:
-            params = parse_rails_params(
-                request.query_string, request.headers.get("Content-Type", ""), record.body
-            )
-        except _ParamsError:
-            return self._error(request, 400, {"error": "Bad Request"})
-        record.params = params
-        if params.get("direction") not in ("in", "out"):
-            return web.json_response({"error": INVALID_DIRECTION_ERROR}, status=422)
-        async with self._lock:
-            try:
-                result = self._process(params)
-            except _CtiProcessError as exc:
-                return self._error(request, exc.status, exc.body)
-            if self._take_drop_rule(params.get("event")):
-                record.dropped = True
-                record.status = 200
-                if request.transport is not None:
-                    request.transport.abort()
-                raise asyncio.CancelledError
-        return web.json_response(result)
-
     def _process(self, params: dict[str, Any]) -> dict[str, Any]:
         direction = params["direction"]
         event = params.get("event")
@@ -769,7 +608,7 @@ class ZammadSimulator:
             try:
                 matched = re.search(f"^{dest}$", to)
             except re.error as exc:
-                raise _CtiProcessError(500, {"error": _error_id()}) from exc
+                raise ZammadError(500, {"error": error_id()}) from exc
             if matched:
                 return {"action": "dial", "caller_id": row.get("caller_id", ""), "number": to}
         if self.config.default_caller_id:
@@ -806,7 +645,7 @@ class ZammadSimulator:
         if event == "newCall":
             for name, value in (("from", from_number), ("to", to_number), ("call_id", call_id)):
                 if value is None:
-                    raise _CtiProcessError(
+                    raise ZammadError(
                         422,
                         {
                             "error": f"Attribute '{name}' required!",
@@ -815,7 +654,7 @@ class ZammadSimulator:
                     )
             assert call_id is not None and from_number is not None and to_number is not None
             if self.log_row(call_id) is not None:
-                raise _CtiProcessError(
+                raise ZammadError(
                     500, {"error": ALREADY_EXISTS_ERROR, "error_human": ALREADY_EXISTS_ERROR}
                 )
             self.log.append(
@@ -845,7 +684,7 @@ class ZammadSimulator:
         if event == "answer":
             row = self.log_row(call_id) if call_id else None
             if row is None:
-                raise _CtiProcessError(500, {"error": _error_id()})
+                raise ZammadError(500, {"error": error_id()})
             if row.state == "hangup":
                 return
             row.state = "answer"
@@ -860,7 +699,7 @@ class ZammadSimulator:
         if event == "hangup":
             row = self.log_row(call_id) if call_id else None
             if row is None:
-                raise _CtiProcessError(500, {"error": _error_id()})
+                raise ZammadError(500, {"error": error_id()})
             row.done = done
             if direction == "in":
                 missed = row.state == "newCall" and cause != "forwarded"
@@ -875,7 +714,7 @@ class ZammadSimulator:
             row.comment = cause
             row.updated_at = now
             return
-        raise _CtiProcessError(422, {"error": _error_id()})
+        raise ZammadError(422, {"error": error_id()})
 
     def _violation(self, call_id: str | None, event: object, rule: str, detail: str) -> None:
         self.violations.append(ProtocolViolation(call_id or "", str(event), rule, detail))
@@ -948,30 +787,6 @@ class ZammadSimulator:
                 call_id, "hangup", "cause", f"{cause} ({meaning}) for a call that was answered"
             )
 
-    # ------------------------------------------------------------------ REST auth
-
-    def _authenticate(
-        self, request: web.Request, permission: str
-    ) -> tuple[dict[str, Any] | None, web.Response | None]:
-        header = request.headers.get("Authorization", "")
-        if not header:
-            return None, self._error(request, 403, {"error": "Authentication required"})
-        match = re.fullmatch(r"Token token=(\S+)", header.strip())
-        entry = self.api_tokens.get(match.group(1)) if match else None
-        if entry is None:
-            return None, self._error(
-                request,
-                401,
-                {"error": "Invalid token!", "error_human": "Invalid token!"},
-                **{"X-Failure": "invalid token"},
-            )
-        user_id, permissions = entry
-        if permission not in permissions:
-            return None, self._error(
-                request, 403, {"error": "Not authorized", "error_human": "Not authorized"}
-            )
-        return self.users[user_id], None
-
     def _public_user(self, user: dict[str, Any], expand: bool = False) -> dict[str, Any]:
         data = {k: v for k, v in user.items() if k != "permissions"}
         data["created_at"] = _iso(user["created_at"])
@@ -989,7 +804,7 @@ class ZammadSimulator:
         }
 
     def _public_ticket(self, ticket: dict[str, Any]) -> dict[str, Any]:
-        data = {k: v for k, v in ticket.items() if k not in ("articles", "group")}
+        data = {k: v for k, v in ticket.items() if k != "group"}
         data["created_at"] = _iso(ticket["created_at"])
         data["updated_at"] = _iso(ticket["updated_at"])
         data["group_id"] = 1
@@ -1020,85 +835,6 @@ class ZammadSimulator:
             queues.update(extract_numbers(user.get(key)))
         return queues
 
-    # ------------------------------------------------------------------ caller log API
-
-    async def _cti_log(self, request: web.Request) -> web.StreamResponse:
-        user, problem = self._authenticate(request, "cti.agent")
-        if problem is not None:
-            return problem
-        assert user is not None
-        rows = list(reversed(self.log))
-        if self.config.notify_map:
-            queues = self._user_queues(user)
-            rows = [row for row in rows if row.queue in queues]
-        rows = rows[: self.config.view_limit]
-        user_ids: list[int] = []
-        for row in rows:
-            for entries in row.preferences.values():
-                user_ids += [int(e["user_id"]) for e in entries if e.get("user_id")]
-        return web.json_response(
-            {
-                "list": [row.as_json() for row in rows],
-                "assets": self._user_assets(user_ids),
-                "backends": [
-                    {"name": "CTI (generic)", "enabled": True, "url": "#system/integration/cti"}
-                ],
-            }
-        )
-
-    async def _cti_done(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "cti.agent")
-        if problem is not None:
-            return problem
-        try:
-            data = json.loads(await request.read() or b"{}")
-            row_id = int(request.match_info["id"])
-        except ValueError:
-            return self._error(request, 422, {"error": _error_id()})
-        row = next((r for r in self.log if r.id == row_id), None)
-        if row is None:
-            return self._error(request, 404, {"error": "Couldn't find Cti::Log"})
-        row.done = bool(data.get("done")) if isinstance(data, dict) else False
-        row.updated_at = self.clock()
-        return web.json_response({})
-
-    async def _cti_done_bulk(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "cti.agent")
-        if problem is not None:
-            return problem
-        try:
-            data = json.loads(await request.read() or b"{}")
-        except ValueError:
-            return self._error(request, 422, {"error": _error_id()})
-        ids = data.get("ids", []) if isinstance(data, dict) else []
-        for row in self.log:
-            if row.id in ids or str(row.id) in ids:
-                row.done = True
-                row.updated_at = self.clock()
-        return web.json_response({})
-
-    # ------------------------------------------------------------------ REST subset
-
-    async def _users_me(self, request: web.Request) -> web.StreamResponse:
-        user, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        assert user is not None
-        return web.json_response(self._public_user(user))
-
-    async def _users_search(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        query = request.query.get("query", "").strip()
-        try:
-            asked = request.query.get("limit") or request.query.get("per_page") or 100
-            limit = min(int(asked), 500)
-        except ValueError:
-            limit = 100
-        found = [u for u in self.users.values() if query and self._user_matches(u, query)]
-        return web.json_response([self._public_user(u) for u in found[:limit]])
-
     def _user_matches(self, user: dict[str, Any], query: str) -> bool:
         """Database search (names, e-mail, login) or, with Elasticsearch, phones as well."""
         terms = [t for t in re.split(r"\s+OR\s+|\s+", query) if t]
@@ -1120,110 +856,310 @@ class ZammadSimulator:
                         return True
         return False
 
-    async def _users_show(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        try:
-            user = self.users.get(int(request.match_info["id"]))
-        except ValueError:
-            user = None
-        if user is None:
-            return self._error(request, 404, {"error": "Couldn't find User"})
-        expand = request.query.get("expand") in ("true", "1")
-        return web.json_response(self._public_user(user, expand=expand))
-
     def _state_type(self, state_id: int) -> str:
         return next((s["state_type"] for s in TICKET_STATES if s["id"] == state_id), "")
 
-    async def _ticket_customer(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        try:
-            customer_id = int(request.query.get("customer_id", ""))
-        except ValueError:
-            return self._error(request, 422, {"error": "Need customer_id!"})
-        tickets = sorted(
-            (t for t in self.tickets.values() if t["customer_id"] == customer_id),
-            key=lambda t: (t["created_at"], t["id"]),
-            reverse=True,
-        )
-        opened = [t for t in tickets if self._state_type(t["state_id"]) in _OPEN_TYPES][:15]
-        closed = [t for t in tickets if self._state_type(t["state_id"]) == "closed"][:15]
-        assets = {"Ticket": {str(t["id"]): self._public_ticket(t) for t in opened + closed}}
-        return web.json_response(
-            {
-                "ticket_ids_open": [t["id"] for t in opened],
-                "ticket_ids_closed": [t["id"] for t in closed],
-                "assets": assets,
-            }
+    # ------------------------------------------------------------------ ticket articles
+    #
+    # The rules of Zammad's ticket-article API, as its code has them (zammad/zammad):
+    # app/controllers/ticket_articles_controller.rb (create, index_by_ticket, update, destroy),
+    # app/controllers/concerns/creates_ticket_articles.rb (required body, type/sender defaults,
+    # attachment checks), app/models/ticket/article.rb (check_body: the body limit) and
+    # db/migrate/20120101000010_create_ticket.rb (column limits and defaults), and
+    # app/policies/ticket/article_policy.rb (who may delete an article).
+
+    def fail_next_articles(self, count: int, status: int = 503, method: str | None = None) -> None:
+        """Answer the next ``count`` article requests (of ``method`` only, if given) with
+        ``status``, applying nothing."""
+        self._article_faults.extend([(status, method)] * count)
+
+    def drop_next_article_replies(self, count: int, method: str | None = None) -> None:
+        """Apply the next ``count`` article requests (of ``method`` only, if given), then lose
+        the reply (a proxy timing out)."""
+        self._article_faults.extend([(None, method)] * count)
+
+    def take_article_fault(self, method: str) -> tuple[bool, int | None]:
+        """(True, status) for an injected failure, (True, None) for a lost reply, else
+        (False, None)."""
+        for index, (status, wanted) in enumerate(self._article_faults):
+            if wanted is None or wanted == method:
+                del self._article_faults[index]
+                return True, status
+        return False, None
+
+    def ticket_articles(self, ticket_id: int) -> list[dict[str, Any]]:
+        """A ticket's articles in the order Zammad lists them (oldest first)."""
+        return sorted(
+            (a for a in self.articles.values() if a["ticket_id"] == ticket_id),
+            key=lambda a: (a["created_at"], a["id"]),
         )
 
-    async def _ticket_states(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
-        return web.json_response(
-            [
-                {
-                    "id": s["id"],
-                    "name": s["name"],
-                    "state_type_id": TICKET_STATES.index(s) + 1,
-                    "active": True,
-                }
-                for s in TICKET_STATES
-            ]
-        )
+    def store_article(
+        self,
+        *,
+        ticket_id: int,
+        type_name: str,
+        sender: str,
+        body: str,
+        created_by_id: int,
+        subject: str | None = None,
+        internal: bool = False,
+        content_type: str = "text/plain",
+        message_id: str | None = None,
+        preferences: dict[str, Any] | None = None,
+        attachments: list[dict[str, Any]] | None = None,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Store an article that already passed the checks (seeding uses it directly)."""
+        article_id = self._new_id("article")
+        when = at or self.clock()
+        article = {
+            "id": article_id,
+            "ticket_id": ticket_id,
+            "type": type_name,
+            "sender": sender,
+            "from": None,
+            "to": None,
+            "subject": subject,
+            "message_id": message_id,
+            "content_type": content_type,
+            "body": body,
+            "internal": internal,
+            "preferences": preferences or {},
+            "attachments": attachments or [],
+            "created_by_id": created_by_id,
+            "updated_by_id": created_by_id,
+            "created_at": when,
+            "updated_at": when,
+        }
+        self.articles[article_id] = article
+        ticket = self.tickets.get(ticket_id)
+        if ticket is not None and at is None:
+            ticket["updated_at"] = when
+        return article
 
-    async def _tickets_show(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
+    def _ticket_or_404(self, value: object) -> dict[str, Any]:
+        """``Ticket.find``: an unknown or missing id is ActiveRecord::RecordNotFound, a 404."""
         try:
-            ticket = self.tickets.get(int(request.match_info["id"]))
+            ticket = self.tickets.get(int(str(value)))
         except ValueError:
             ticket = None
         if ticket is None:
-            return self._error(request, 404, {"error": "Couldn't find Ticket"})
-        return web.json_response(self._public_ticket(ticket))
+            raise ZammadError(404, {"error": f"Couldn't find Ticket with 'id'={value}"})
+        return ticket
 
-    async def _tickets_create(self, request: web.Request) -> web.StreamResponse:
-        _, problem = self._authenticate(request, "ticket.agent")
-        if problem is not None:
-            return problem
+    def _article_or_404(self, value: object) -> dict[str, Any]:
         try:
-            data = json.loads(await request.read() or b"{}")
+            article = self.articles.get(int(str(value)))
         except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            return self._error(request, 422, {"error": "Need JSON body"})
-        article = data.get("article")
-        if not isinstance(article, dict):
-            return self._error(
-                request,
-                422,
-                {"error": "article hash is missing", "error_human": "article hash is missing"},
+            article = None
+        if article is None:
+            raise ZammadError(404, {"error": f"Couldn't find Ticket::Article with 'id'={value}"})
+        return article
+
+    def create_article(self, user: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+        """``TicketArticlesController#create`` with ``CreatesTicketArticles#article_create``."""
+        ticket = self._ticket_or_404(params.get("ticket_id"))
+        body = params.get("body")
+        if body is None:
+            raise _unprocessable("Need at least an 'article body' field.")
+        body = str(body)
+        type_name = str(params.get("type") or "note")
+        if type_name not in ARTICLE_TYPES:
+            raise _unprocessable(f"No lookup value found for 'type': {json.dumps(type_name)}")
+        is_agent = "ticket.agent" in user.get("permissions", [])
+        sender = str(params.get("sender") or ("Agent" if is_agent else "Customer"))
+        if sender not in ARTICLE_SENDERS:
+            raise _unprocessable(f"No lookup value found for 'sender': {json.dumps(sender)}")
+        content_type = params.get("content_type")
+        content_type = "text/plain" if content_type in (None, "") else str(content_type)
+        if len(content_type) > CONTENT_TYPE_LIMIT:
+            raise _unprocessable(f"Value too long for content_type (limit {CONTENT_TYPE_LIMIT})")
+        if len(body) > BODY_LIMIT:
+            raise _unprocessable(
+                f"body if article is to large, {len(body)} chars - only {BODY_LIMIT} allowed"
             )
-        try:
-            customer_id = int(str(data.get("customer_id")))
-        except (TypeError, ValueError):
-            customer_id = 0
-        if customer_id not in self.users or not data.get("title"):
-            return self._error(
-                request,
-                422,
-                {"error": "Invalid customer or title", "error_human": "Invalid customer or title"},
-            )
-        ticket_id = self.add_ticket(
-            customer_id=customer_id,
-            title=str(data["title"]),
-            state="new",
-            first_article_body=str(article.get("body", "")),
-            first_article_sender=str(article.get("sender", "Agent")),
-            group=str(data.get("group") or "Users"),
+        subject = params.get("subject")
+        if subject is not None:
+            subject = re.sub(r"[\s\t\r]", " ", str(subject))
+            if len(subject) > STRING_LIMIT:
+                raise _unprocessable(f"Value too long for subject (limit {STRING_LIMIT})")
+        message_id = params.get("message_id")
+        if message_id is not None and len(str(message_id)) > STRING_LIMIT:
+            raise _unprocessable(f"Value too long for message_id (limit {STRING_LIMIT})")
+        internal = _rails_boolean(params.get("internal"))
+        if not is_agent:
+            sender, internal = "Customer", False
+            if type_name not in ("note", "web"):
+                type_name = "note"
+        attachments = _article_attachments(params.get("attachments"))
+        preferences = params.get("preferences")
+        return self.store_article(
+            ticket_id=ticket["id"],
+            type_name=type_name,
+            sender=sender,
+            body=body,
+            created_by_id=user["id"],
+            subject=subject,
+            internal=internal,
+            content_type=content_type,
+            message_id=None if message_id is None else str(message_id),
+            preferences=preferences if isinstance(preferences, dict) else None,
+            attachments=attachments,
         )
-        return web.json_response(self._public_ticket(self.tickets[ticket_id]), status=201)
+
+    def articles_by_ticket(self, ticket_id: object) -> list[dict[str, Any]]:
+        """``GET /ticket_articles/by_ticket/:id``: every article of the ticket, oldest first."""
+        ticket = self._ticket_or_404(ticket_id)
+        return self.ticket_articles(ticket["id"])
+
+    def show_article(self, article_id: object) -> dict[str, Any]:
+        return self._article_or_404(article_id)
+
+    def update_article(self, article_id: object, params: dict[str, Any]) -> dict[str, Any]:
+        """``#update``: only ``internal`` and ``preferences.highlight`` change; Zammad ignores
+        everything else (a new ``body`` too) and still answers 200."""
+        article = self._article_or_404(article_id)
+        ignored = sorted(set(params) - {"id", "internal", "preferences", "ticket_id"})
+        if ignored:
+            self._violation(
+                str(article["id"]),
+                "article-update",
+                "article-update-ignored",
+                f"Zammad updates only internal and preferences.highlight; ignored: {ignored}",
+            )
+        if params.get("internal") is not None:
+            article["internal"] = _rails_boolean(params["internal"])
+        preferences = params.get("preferences")
+        if isinstance(preferences, dict) and preferences.get("highlight"):
+            article["preferences"] = {
+                **article["preferences"],
+                "highlight": str(preferences["highlight"]),
+            }
+        article["updated_at"] = self.clock()
+        return article
+
+    def delete_article(self, user: dict[str, Any], article_id: object) -> None:
+        """``#destroy`` under ``Ticket::ArticlePolicy#destroy?``: agents delete their own notes
+        (internal, or of a non-communication type) within the delete timeframe."""
+        article = self._article_or_404(article_id)
+        refusal = None
+        if "ticket.agent" not in user.get("permissions", []):
+            refusal = "agent permission required"
+        elif article["created_by_id"] != user["id"]:
+            refusal = "you can only delete your own notes"
+        elif article["type"] not in ("note", "web") and not article["internal"]:
+            refusal = "communication articles cannot be deleted"
+        elif article["created_at"] <= self.clock() - self.article_delete_timeframe:
+            refusal = "note is too old to be deleted"
+        if refusal is not None:
+            raise ZammadError(403, {"error": "Not authorized", "error_human": refusal})
+        del self.articles[article["id"]]
+
+    def public_article(self, article: dict[str, Any]) -> dict[str, Any]:
+        """``attributes_with_association_names``: ids and names of type, sender and users."""
+        creator = self.users.get(article["created_by_id"], {})
+        return {
+            "id": article["id"],
+            "ticket_id": article["ticket_id"],
+            "type_id": ARTICLE_TYPES.index(article["type"]) + 1,
+            "type": article["type"],
+            "sender_id": ARTICLE_SENDERS.index(article["sender"]) + 1,
+            "sender": article["sender"],
+            "from": article["from"],
+            "to": article["to"],
+            "cc": None,
+            "subject": article["subject"],
+            "reply_to": None,
+            "message_id": article["message_id"],
+            "in_reply_to": None,
+            "content_type": article["content_type"],
+            "references": None,
+            "body": article["body"],
+            "internal": article["internal"],
+            "preferences": article["preferences"],
+            "updated_by_id": article["updated_by_id"],
+            "created_by_id": article["created_by_id"],
+            "created_by": creator.get("login"),
+            "updated_by": creator.get("login"),
+            "origin_by_id": None,
+            "created_at": _iso(article["created_at"]),
+            "updated_at": _iso(article["updated_at"]),
+            "attachments": [
+                {
+                    "id": index + 1,
+                    "filename": item["filename"],
+                    "size": str(len(item["data"])),
+                    "preferences": item["preferences"],
+                }
+                for index, item in enumerate(article["attachments"])
+            ],
+        }
+
+
+ARTICLE_TYPES = (
+    "email",
+    "sms",
+    "chat",
+    "fax",
+    "phone",
+    "twitter status",
+    "twitter direct-message",
+    "facebook feed post",
+    "facebook feed comment",
+    "note",
+    "web",
+    "telegram personal-message",
+)
+"""Zammad's seeded ``Ticket::Article::Type`` names (db/seeds/ticket_article_types.rb)."""
+ARTICLE_SENDERS = ("Agent", "Customer", "System")
+BODY_LIMIT = 1_500_000
+"""``Ticket::Article#check_body``: longer bodies are refused (422) unless the mail importer."""
+CONTENT_TYPE_LIMIT = 20
+"""``ticket_articles.content_type``: string(20), not null, default ``text/plain``."""
+STRING_LIMIT = 3000
+"""``subject``, ``message_id``, ``from``, ``to``: string(3000)."""
+_ATTACHMENT_KEYS = ("mime-type", "filename", "data")
+
+
+def _unprocessable(message: str) -> ZammadError:
+    return ZammadError(422, {"error": message, "error_human": message})
+
+
+def _rails_boolean(value: object) -> bool:
+    """ActiveRecord's boolean cast: false, 0, "0", "f", "false", "off" (any case) are false."""
+    if value is None or value == "":
+        return False
+    return str(value).strip().lower() not in ("false", "0", "f", "off", "n", "no")
+
+
+def _article_attachments(value: object) -> list[dict[str, Any]]:
+    """``article_create_attachments_params``: each needs mime-type, filename and strict
+    base64 data (line breaks removed first), else 422 naming the index."""
+    if not value:
+        return []
+    if not isinstance(value, list):
+        raise _unprocessable("Attachments must be a list")
+    found = []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise _unprocessable(
+                f"Attachment needs 'mime-type' param for attachment with index '{index}'"
+            )
+        for key in _ATTACHMENT_KEYS:
+            if not item.get(key):
+                raise _unprocessable(
+                    f"Attachment needs '{key}' param for attachment with index '{index}'"
+                )
+        try:
+            data = base64.b64decode(re.sub(r"[\r\n]", "", str(item["data"])), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise _unprocessable(f"Invalid base64 for attachment with index '{index}'") from exc
+        preferences = {"Mime-Type": str(item["mime-type"])}
+        if item.get("charset"):
+            preferences["Charset"] = str(item["charset"])
+        found.append({"filename": str(item["filename"]), "data": data, "preferences": preferences})
+    return found
 
 
 def _scalar(value: object) -> str | None:
