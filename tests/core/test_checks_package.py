@@ -109,35 +109,33 @@ def _import_graph() -> dict[str, set[str]]:
     }
 
 
-def _circle_from(start: str, graph: dict[str, set[str]]) -> list[str] | None:
-    path: list[str] = []
-    on_path: set[str] = set()
-    done: set[str] = set()
-
-    def visit(name: str) -> list[str] | None:
-        if name in on_path:
-            return [*path[path.index(name) :], name]
-        if name in done:
-            return None
-        path.append(name)
-        on_path.add(name)
+def _circle_through(start: str, graph: dict[str, set[str]]) -> list[str] | None:
+    """A chain of imports from ``start`` back to itself, if there is one."""
+    paths = {other: [start, other] for other in graph[start]}
+    todo = sorted(paths)
+    while todo:
+        name = todo.pop()
+        if name == start:
+            return paths[name]
         for other in sorted(graph[name]):
-            circle = visit(other)
-            if circle:
-                return circle
-        path.pop()
-        on_path.discard(name)
-        done.add(name)
-        return None
-
-    return visit(start)
+            if other not in paths:
+                paths[other] = [*paths[name], other]
+                todo.append(other)
+    return None
 
 
-@pytest.mark.parametrize("package", ["ctidesk.checks", "ctidesk.commands", "ctidesk.cli"])
-def test_no_import_circle(package: str) -> None:
+CIRCLES_PENDING = {"ctidesk.gui.hotkey", "ctidesk.gui.hotkey_macos", "ctidesk.gui.hotkey_windows"}
+"""gui/hotkey.py imports its platform modules when it picks one, and they import its shared
+names back (issue 19's new code): remove them from here when they no longer import each other."""
+
+
+def test_no_import_circle() -> None:
     """`doctor` imported `doctor_checks` for its list and `doctor_checks` imported `doctor` for
     the result type; a lazy import inside a function is still a circle."""
     graph = _import_graph()
-    for name in sorted(graph):
-        if name == package or name.startswith(package + "."):
-            assert _circle_from(name, graph) is None
+    circles = {
+        name: circle
+        for name in sorted(graph)
+        if name not in CIRCLES_PENDING and (circle := _circle_through(name, graph))
+    }
+    assert circles == {}
