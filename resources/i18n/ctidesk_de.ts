@@ -3026,4 +3026,79 @@ Trotzdem wählen?</translation>
         <translation>ctidesk ist auf einen unerwarteten Fehler gestoßen und läuft weiter. Wenn er wieder auftritt, wählen Sie im Menü des Symbols im Infobereich „Diagnose kopieren“ und senden Sie das Ergebnis an Ihre Administration. (%1)</translation>
     </message>
 </context>
+<context>
+    <name>CallNotesPage</name>
+    <message>
+        <source>After-call no&amp;tes</source>
+        <translation>Nach&amp;bereitung</translation>
+    </message>
+    <message>
+        <source>After a call, ctidesk can write an internal phone note on the Zammad ticket you pick on the after-call card: times, the customer, your notes and, where your NFON tenant has them, NFON's summary and transcript.</source>
+        <translation>Nach einem Anruf kann ctidesk eine interne Telefonnotiz an das Zammad-Ticket schreiben, das Sie auf der Karte nach dem Anruf wählen: Zeiten, den Kunden, Ihre Notizen und, wo Ihr NFON-Mandant sie hat, NFONs Zusammenfassung und Transkript.</translation>
+    </message>
+    <message>
+        <source>Write a note on the ticket after each call</source>
+        <translation>Nach jedem Anruf eine Notiz an das Ticket schreiben</translation>
+    </message>
+    <message>
+        <source>Always use the ticket I opened during the call, without asking</source>
+        <translation>Immer das während des Anrufs geöffnete Ticket nehmen, ohne zu fragen</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>do not wait</source>
+        <translation>nicht warten</translation>
+    </message>
+    <message>
+        <source>&amp;Wait for NFON's summary</source>
+        <translation>Auf NFONs &amp;Zusammenfassung warten</translation>
+    </message>
+    <message>
+        <source>then the note is written without it and completed when it comes</source>
+        <translation>danach wird die Notiz ohne sie geschrieben und ergänzt, sobald sie kommt</translation>
+    </message>
+    <message>
+        <source>A &amp;summary that comes later</source>
+        <translation>Eine &amp;später kommende Zusammenfassung</translation>
+    </message>
+    <message>
+        <source>is written as a follow-up note</source>
+        <translation>wird als weitere Notiz geschrieben</translation>
+    </message>
+    <message>
+        <source>replaces the first note</source>
+        <translation>ersetzt die erste Notiz</translation>
+    </message>
+    <message>
+        <source>NFON's t&amp;ranscript</source>
+        <translation>NFONs &amp;Transkript</translation>
+    </message>
+    <message>
+        <source>folded at the end of the note</source>
+        <translation>eingeklappt am Ende der Notiz</translation>
+    </message>
+    <message>
+        <source>attached as a text file</source>
+        <translation>als Textdatei angehängt</translation>
+    </message>
+    <message>
+        <source>left out</source>
+        <translation>weggelassen</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> h</translation>
+    </message>
+    <message>
+        <source>&amp;Give up on a note after</source>
+        <translation>Notiz &amp;aufgeben nach</translation>
+    </message>
+    <message>
+        <source>while Zammad cannot be reached, a note waits at most this long</source>
+        <translation>solange Zammad nicht erreichbar ist, wartet eine Notiz höchstens so lange</translation>
+    </message>
+</context>
 </TS>

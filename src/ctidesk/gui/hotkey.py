@@ -21,7 +21,6 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 from typing import Any
@@ -30,84 +29,20 @@ from PySide6.QtCore import QMimeData, QObject, QSocketNotifier, Signal
 from PySide6.QtGui import QClipboard, QGuiApplication
 
 from ctidesk.core.tasks import TaskSet
+from ctidesk.gui.hotkey_keys import (
+    COPY_WAIT_SECONDS,
+    GRAB_MODE_ASYNC,
+    IGNORED_MASKS,
+    KEY_PRESS,
+    LOCK_MASK,
+    MOD2_MASK,
+    GlobalHotkey,
+    HotkeyError,
+    parse_shortcut,
+)
 from ctidesk.gui.portal_shortcuts import PortalError, PortalShortcuts
 
 log = logging.getLogger(__name__)
-
-SHIFT_MASK = 1 << 0
-LOCK_MASK = 1 << 1
-CONTROL_MASK = 1 << 2
-MOD1_MASK = 1 << 3
-MOD2_MASK = 1 << 4
-MOD4_MASK = 1 << 6
-KEY_PRESS = 2
-GRAB_MODE_ASYNC = 1
-_IGNORED_MASKS = (0, LOCK_MASK, MOD2_MASK, LOCK_MASK | MOD2_MASK)
-_MODIFIER_MASKS = {
-    "shift": SHIFT_MASK,
-    "ctrl": CONTROL_MASK,
-    "control": CONTROL_MASK,
-    "alt": MOD1_MASK,
-    "meta": MOD4_MASK,
-    "super": MOD4_MASK,
-    "win": MOD4_MASK,
-}
-_KEYSYM_NAMES = {
-    "space": "space",
-    "return": "Return",
-    "enter": "Return",
-    "tab": "Tab",
-    "esc": "Escape",
-    "escape": "Escape",
-    "ins": "Insert",
-    "insert": "Insert",
-    "del": "Delete",
-    "delete": "Delete",
-    "home": "Home",
-    "end": "End",
-    "pgup": "Prior",
-    "pgdown": "Next",
-    "pause": "Pause",
-    "print": "Print",
-}
-COPY_WAIT_SECONDS = 0.5
-
-
-class HotkeyError(Exception):
-    """The hotkey cannot be registered; the message says why and what to do."""
-
-
-@dataclass(frozen=True)
-class Shortcut:
-    """A key combination as X11 wants it: modifier mask and keysym name."""
-
-    mask: int
-    keysym: str
-
-
-def parse_shortcut(text: str) -> Shortcut:
-    """``Meta+Shift+D`` → (Mod4|Shift, ``d``); raises `HotkeyError` for what X cannot grab."""
-    parts = [p.strip() for p in text.replace(" ", "").split("+")]
-    if text.endswith("++"):
-        parts = [*parts[:-2], "plus"]
-    if not parts or not parts[-1]:
-        raise HotkeyError(f"{text!r} is not a key combination; record one in Settings > Hotkey")
-    *modifiers, key = parts
-    mask = 0
-    for modifier in modifiers:
-        bit = _MODIFIER_MASKS.get(modifier.lower())
-        if bit is None:
-            raise HotkeyError(f"{modifier!r} in {text!r} is not a modifier key")
-        mask |= bit
-    if not mask:
-        raise HotkeyError(f"{text!r} needs a modifier (Ctrl, Alt, Shift or Meta)")
-    if len(key) == 1:
-        keysym = key.lower() if key.isalpha() else key
-    elif key.upper().startswith("F") and key[1:].isdigit():
-        keysym = key.upper()
-    else:
-        keysym = _KEYSYM_NAMES.get(key.lower(), key)
-    return Shortcut(mask=mask, keysym=keysym)
 
 
 def is_x11() -> bool:
@@ -180,19 +115,6 @@ def _load_xlib() -> ctypes.CDLL:
     return xlib
 
 
-class GlobalHotkey(QObject):
-    """One key combination grabbed for the whole desktop; ``activated`` on every press."""
-
-    activated = Signal()
-
-    def register(self) -> None:
-        """Grab the key; raises `HotkeyError` with what to do when it cannot be had."""
-        raise NotImplementedError
-
-    def unregister(self) -> None:
-        raise NotImplementedError
-
-
 class X11GlobalHotkey(GlobalHotkey):
     """Grabs one key combination on the X11 root window; ``activated`` on every press."""
 
@@ -227,7 +149,7 @@ class X11GlobalHotkey(GlobalHotkey):
         handler = _ERROR_HANDLER(on_error)
         previous = xlib.XSetErrorHandler(ctypes.cast(handler, ctypes.c_void_p))
         try:
-            for extra in _IGNORED_MASKS:
+            for extra in IGNORED_MASKS:
                 xlib.XGrabKey(
                     display,
                     keycode,
@@ -272,7 +194,7 @@ class X11GlobalHotkey(GlobalHotkey):
             self._notifier.deleteLater()
             self._notifier = None
         if self._xlib is not None and self._display is not None:
-            for extra in _IGNORED_MASKS:
+            for extra in IGNORED_MASKS:
                 self._xlib.XUngrabKey(
                     self._display, self._keycode, self._shortcut.mask | extra, self._root
                 )

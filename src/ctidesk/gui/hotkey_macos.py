@@ -23,7 +23,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject
 
-from ctidesk.gui.hotkey import (
+from ctidesk.gui.hotkey_keys import (
     CONTROL_MASK,
     MOD1_MASK,
     MOD4_MASK,

@@ -37,6 +37,7 @@ from ctidesk.config.secrets import SecretName, SecretStore, SecretStoreUnavailab
 from ctidesk.config.settings import Settings, save_settings
 from ctidesk.gui.bridge import DesktopBridge
 from ctidesk.gui.section_pages import SectionPages
+from ctidesk.gui.settings_pages.call_notes import CallNotesPage
 from ctidesk.gui.settings_pages.dialing import DialingPage
 from ctidesk.gui.settings_pages.event_actions import EventActionsPage
 from ctidesk.gui.settings_pages.general import GeneralPage
@@ -68,6 +69,7 @@ PAGES: tuple[type[SettingsPage], ...] = (
     NfonPage,
     DialingPage,
     PopupPage,
+    CallNotesPage,
     EventActionsPage,
     RingtonesPage,
     HotkeyPage,
