@@ -47,8 +47,13 @@ RSS_LIMIT_MB = 300.0
 """Pass means the tray app stayed below this (it settles near 120 MB on the demo)."""
 SHOTS_ENV = "CTIDESK_JOURNEY_SHOTS"
 DEMO_RUNNING = re.compile(r"demo running: phone (\S+),")
+WINDOW_NAME = (
+    r'"(?:ctidesk|org\.ctidesk\.CTIDesk)"'  # the app's name; the one app id since issue 19
+)
 TRAY_ICON = re.compile(
-    r'^\s+0x[0-9a-f]+ "ctidesk": \([^)]*\)\s+(\d+)x(\d+)[+-]+\d+[+-]+\d+\s+\+(-?\d+)\+(-?\d+)',
+    r"^\s+0x[0-9a-f]+ "
+    + WINDOW_NAME
+    + r": \([^)]*\)\s+(\d+)x(\d+)[+-]+\d+[+-]+\d+\s+\+(-?\d+)\+(-?\d+)",
     re.MULTILINE,
 )
 PROBLEM = re.compile(r"\bERROR\b|Traceback|Fatal Python error|Segmentation fault|core dumped")
@@ -420,7 +425,9 @@ class DesktopDriver:
         does not list)."""
         tree = self.x("xwininfo", "-root", "-children")
         found = set()
-        for match in re.finditer(r'^\s+(0x[0-9a-f]+) "ctidesk": \(.*?\)\s+(\d+)x(\d+)', tree, re.M):
+        for match in re.finditer(
+            r"^\s+(0x[0-9a-f]+) " + WINDOW_NAME + r": \(.*?\)\s+(\d+)x(\d+)", tree, re.M
+        ):
             window, width, height = int(match.group(1), 16), *map(int, match.groups()[1:])
             if width > 60 and height > 60 and self.viewable(window):
                 found.add(window)
